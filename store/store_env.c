@@ -1,0 +1,462 @@
+/*
+ * The environment: opening a store folder, transactions, growth of the map
+ * and the small values of the node (meta).  Invariants: one environment per
+ * folder; a write runs again from the start after the map grows, so no work
+ * of a committed transaction is ever lost or done twice.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "store_int.h"
+
+static const char *const dbi_names[DBI_N] = {
+	"meta", "logs", "logids", "entries", "ckpts", "records", "events",
+	"skipped"
+};
+
+const char *
+store_strerror(enum store_status rc)
+{
+	switch (rc) {
+	case STORE_OK:		return "ok";
+	case STORE_NOTFOUND:	return "not found";
+	case STORE_EXISTS:	return "already exists";
+	case STORE_FULL:	return "store map is full";
+	case STORE_BADVERSION:	return "store is newer than this program";
+	case STORE_CORRUPT:	return "store is corrupt";
+	case STORE_NOMEM:	return "out of memory";
+	case STORE_IO:		return "input/output error";
+	case STORE_INVALID:	return "invalid input";
+	case STORE_BUSY:	return "store is busy";
+	case STORE_NOTSTORE:	return "not a minqing store";
+	case STORE_BROKEN:	return "chain or signature broken";
+	}
+	return "unknown error";
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	if (st == NULL || st->err[0] == '\0')
+		return "";
+	return st->err;
+}
+
+enum store_status
+store_fail(struct store *st, enum store_status rc, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (st != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(st->err, sizeof(st->err), fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* Translates an LMDB code; what names the operation. */
+enum store_status
+store_mdb(struct store *st, int mrc, const char *what)
+{
+	enum store_status	rc;
+
+	switch (mrc) {
+	case 0:
+		return STORE_OK;
+	case MDB_NOTFOUND:
+		return STORE_NOTFOUND;
+	case MDB_KEYEXIST:
+		rc = STORE_EXISTS;
+		break;
+	case MDB_MAP_FULL:
+		rc = STORE_FULL;
+		break;
+	case MDB_READERS_FULL:
+	case MDB_TXN_FULL:
+	case MDB_BAD_RSLOT:
+		rc = STORE_BUSY;
+		break;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+	case MDB_BAD_TXN:
+		rc = STORE_CORRUPT;
+		break;
+	case ENOMEM:
+		rc = STORE_NOMEM;
+		break;
+	default:
+		rc = STORE_IO;
+		break;
+	}
+	return store_fail(st, rc, "%s: %s", what, mdb_strerror(mrc));
+}
+
+void
+be32_put(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+void
+be64_put(unsigned char *p, uint64_t v)
+{
+	be32_put(p, (uint32_t)(v >> 32));
+	be32_put(p + 4, (uint32_t)v);
+}
+
+uint32_t
+be32_get(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+uint64_t
+be64_get(const unsigned char *p)
+{
+	return (uint64_t)be32_get(p) << 32 | be32_get(p + 4);
+}
+
+enum store_status
+store_buf_add(struct store_buf *b, const void *p, size_t n)
+{
+	char	*nd;
+	size_t	 ncap;
+
+	if (n > SIZE_MAX / 2 - b->len - 1)
+		return STORE_NOMEM;
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap : 256;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((nd = realloc(b->data, ncap)) == NULL)
+			return STORE_NOMEM;
+		b->data = nd;
+		b->cap = ncap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return STORE_OK;
+}
+
+enum store_status
+store_buf_addstr(struct store_buf *b, const char *s)
+{
+	return store_buf_add(b, s, strlen(s));
+}
+
+void
+store_buf_reset(struct store_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+store_buf_free(struct store_buf *b)
+{
+	if (b == NULL)
+		return;
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+static size_t
+initial_mapsize(void)
+{
+	const char	*s;
+	char		*end;
+	unsigned long long v;
+
+	/* MINQING_MAPSIZE lets tests start small and watch the map grow. */
+	if ((s = getenv("MINQING_MAPSIZE")) != NULL && *s != '\0') {
+		errno = 0;
+		v = strtoull(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 65536)
+			return (size_t)v;
+	}
+	return STORE_MAP_INITIAL;
+}
+
+static enum store_status
+open_dbis(struct store *st, int create)
+{
+	MDB_txn		*txn;
+	MDB_val		 k, v;
+	char		 schema[16];
+	int		 i, mrc;
+	unsigned	 flags = create ? MDB_CREATE : 0;
+
+	mrc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	if (mrc != 0)
+		return store_mdb(st, mrc, "begin");
+	for (i = 0; i < DBI_N; i++) {
+		if ((mrc = mdb_dbi_open(txn, dbi_names[i], flags,
+		    &st->dbi[i])) != 0) {
+			mdb_txn_abort(txn);
+			if (mrc == MDB_NOTFOUND)
+				return STORE_NOTFOUND;
+			return store_mdb(st, mrc, "open database");
+		}
+	}
+	k.mv_data = "schema";
+	k.mv_size = 6;
+	mrc = mdb_get(txn, st->dbi[DBI_META], &k, &v);
+	if (mrc == MDB_NOTFOUND && create) {
+		snprintf(schema, sizeof(schema), "%d", STORE_SCHEMA);
+		v.mv_data = schema;
+		v.mv_size = strlen(schema);
+		mrc = mdb_put(txn, st->dbi[DBI_META], &k, &v, 0);
+	} else if (mrc == 0) {
+		if (v.mv_size >= sizeof(schema)) {
+			mdb_txn_abort(txn);
+			return store_fail(st, STORE_CORRUPT, "bad schema value");
+		}
+		memcpy(schema, v.mv_data, v.mv_size);
+		schema[v.mv_size] = '\0';
+		if (strtol(schema, NULL, 10) > STORE_SCHEMA) {
+			mdb_txn_abort(txn);
+			return store_fail(st, STORE_BADVERSION,
+			    "store schema %s, this program knows %d", schema,
+			    STORE_SCHEMA);
+		}
+	}
+	if (mrc != 0 && mrc != MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		return store_mdb(st, mrc, "schema");
+	}
+	/* Handles opened in a transaction outlive it only by a commit. */
+	if ((mrc = mdb_txn_commit(txn)) != 0)
+		return store_mdb(st, mrc, "commit");
+	return STORE_OK;
+}
+
+enum store_status
+store_open(const char *dir, int flags, struct store **out)
+{
+	struct store	*st;
+	struct stat	 sb;
+	char		 path[4096];
+	enum store_status rc;
+	int		 mrc, dead, exists;
+
+	*out = NULL;
+	if (sodium_init() < 0)
+		return STORE_NOMEM;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return STORE_NOMEM;
+	*out = st;
+	if (stat(dir, &sb) == -1)
+		return store_fail(st, errno == ENOENT ? STORE_NOTSTORE :
+		    STORE_IO, "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return store_fail(st, STORE_NOTSTORE, "%s: not a folder", dir);
+	if ((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) >=
+	    sizeof(path))
+		return store_fail(st, STORE_INVALID, "folder name too long");
+	exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & STORE_CREATE))
+		return store_fail(st, STORE_NOTSTORE,
+		    "%s: not a minqing store (no data.mdb)", dir);
+	if ((mrc = mdb_env_create(&st->env)) != 0)
+		return store_mdb(st, mrc, "create environment");
+	st->mapsize = initial_mapsize();
+	if ((mrc = mdb_env_set_mapsize(st->env, st->mapsize)) != 0 ||
+	    (mrc = mdb_env_set_maxdbs(st->env, DBI_N + 4)) != 0 ||
+	    (mrc = mdb_env_set_maxreaders(st->env, 254)) != 0)
+		return store_mdb(st, mrc, "configure environment");
+	if ((mrc = mdb_env_open(st->env, dir, 0, 0660)) != 0) {
+		rc = store_mdb(st, mrc, dir);
+		if (mrc == EACCES || mrc == EROFS)
+			store_fail(st, rc, "%s: cannot open for writing: %s",
+			    dir, strerror(mrc));
+		mdb_env_close(st->env);
+		st->env = NULL;
+		return rc;
+	}
+	/* Readers killed while reading leave their slots behind. */
+	(void)mdb_reader_check(st->env, &dead);
+	rc = open_dbis(st, 0);
+	if (rc == STORE_NOTFOUND) {
+		if (!(flags & STORE_CREATE) && exists)
+			return store_fail(st, STORE_NOTSTORE,
+			    "%s: not a minqing store", dir);
+		rc = open_dbis(st, 1);
+	}
+	if (rc != STORE_OK)
+		return rc;
+	st->err[0] = '\0';
+	return STORE_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	free(st);
+}
+
+static enum store_status
+txn_begin(struct store *st, int write, struct store_txn *t)
+{
+	int	mrc, tries;
+
+	t->st = st;
+	t->write = write;
+	for (tries = 0; tries < 3; tries++) {
+		mrc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
+		    &t->txn);
+		if (mrc != MDB_MAP_RESIZED)
+			break;
+		/* Another process grew the map: adopt its size. */
+		if ((mrc = mdb_env_set_mapsize(st->env, 0)) != 0)
+			break;
+	}
+	return store_mdb(st, mrc, "begin transaction");
+}
+
+static void
+grow(struct store *st)
+{
+	MDB_envinfo	info;
+
+	if (mdb_env_info(st->env, &info) == 0 && info.me_mapsize > st->mapsize)
+		st->mapsize = info.me_mapsize;
+	st->mapsize *= 2;
+	(void)mdb_env_set_mapsize(st->env, st->mapsize);
+}
+
+enum store_status
+store_write(struct store *st, store_write_fn fn, void *arg)
+{
+	struct store_txn	t;
+	enum store_status	rc;
+	int			mrc, tries;
+
+	for (tries = 0; tries < 24; tries++) {
+		if ((rc = txn_begin(st, 1, &t)) != STORE_OK)
+			return rc;
+		rc = fn(&t, arg);
+		if (rc != STORE_OK) {
+			mdb_txn_abort(t.txn);
+			if (rc == STORE_FULL) {
+				grow(st);
+				continue;
+			}
+			return rc;
+		}
+		/* MDB_MAP_FULL may come from the commit as well. */
+		mrc = mdb_txn_commit(t.txn);
+		if (mrc == MDB_MAP_FULL) {
+			grow(st);
+			continue;
+		}
+		return store_mdb(st, mrc, "commit");
+	}
+	return store_fail(st, STORE_FULL, "map size %zu bytes still too small",
+	    st->mapsize);
+}
+
+enum store_status
+store_read_begin(struct store *st, struct store_txn **out)
+{
+	struct store_txn	*t;
+	enum store_status	 rc;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return STORE_NOMEM;
+	if ((rc = txn_begin(st, 0, t)) != STORE_OK) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return STORE_OK;
+}
+
+void
+store_txn_abort(struct store_txn *t)
+{
+	if (t == NULL)
+		return;
+	if (t->txn != NULL)
+		mdb_txn_abort(t->txn);
+	free(t);
+}
+
+struct store *
+store_txn_store(struct store_txn *t)
+{
+	return t->st;
+}
+
+enum store_status
+store_meta_get(struct store_txn *t, const char *key, struct store_buf *out)
+{
+	MDB_val	k, v;
+	int	mrc;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	if ((mrc = mdb_get(t->txn, t->st->dbi[DBI_META], &k, &v)) != 0)
+		return store_mdb(t->st, mrc, "meta");
+	store_buf_reset(out);
+	return store_buf_add(out, v.mv_data, v.mv_size);
+}
+
+enum store_status
+store_meta_put(struct store_txn *t, const char *key, const char *value)
+{
+	MDB_val	k, v;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	v.mv_data = (void *)value;
+	v.mv_size = strlen(value);
+	return store_mdb(t->st, mdb_put(t->txn, t->st->dbi[DBI_META], &k, &v,
+	    0), "meta");
+}
+
+enum store_status
+store_next_id(struct store_txn *t, const char *node, char letter, char *out)
+{
+	struct store_buf	 b = STORE_BUF_INIT;
+	char			 key[16], num[24];
+	unsigned long long	 n = 0;
+	enum store_status	 rc;
+
+	snprintf(key, sizeof(key), "next.%c", letter);
+	rc = store_meta_get(t, key, &b);
+	if (rc == STORE_OK)
+		n = strtoull(b.data, NULL, 10);
+	else if (rc != STORE_NOTFOUND)
+		goto out;
+	n++;
+	snprintf(num, sizeof(num), "%llu", n);
+	if ((rc = store_meta_put(t, key, num)) != STORE_OK)
+		goto out;
+	snprintf(out, STORE_ID_MAX, "%s-%c%llu", node, letter, n);
+out:
+	store_buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,126 @@
+/*
+ * Private to store/: the handle, the named databases and the helpers the
+ * store's files share.  No other folder includes this.
+ */
+#ifndef STORE_INT_H
+#define STORE_INT_H
+
+#include <lmdb.h>
+#include <cjson/cJSON.h>
+
+#include "store.h"
+
+enum store_dbi {
+	DBI_META = 0,	/* name -> value */
+	DBI_LOGS,	/* log name -> struct logmeta, packed */
+	DBI_LOGIDS,	/* log id (u32 BE) -> log name */
+	DBI_ENTRIES,	/* log id (u32 BE), seq (u64 BE) -> entry bytes */
+	DBI_CKPTS,	/* log id (u32 BE), seq (u64 BE) -> checkpoint line */
+	DBI_RECORDS,	/* kind letter, id -> state JSON */
+	DBI_EVENTS,	/* kind, id, NUL, hlc (u64 BE), log, NUL, seq (u64 BE) */
+	DBI_SKIPPED,	/* log id (u32 BE), seq (u64 BE) -> reason */
+	DBI_N
+};
+
+#define STORE_SCHEMA		1
+#define STORE_MAP_INITIAL	((size_t)256 << 20)
+
+struct store {
+	MDB_env		*env;
+	MDB_dbi		 dbi[DBI_N];
+	size_t		 mapsize;
+	char		 err[512];
+};
+
+struct store_txn {
+	struct store	*st;
+	MDB_txn		*txn;
+	int		 write;
+};
+
+/* The packed value of DBI_LOGS: id, seq, head, flags; big-endian. */
+#define LOGMETA_BYTES	(4 + 8 + STORE_HASH_BYTES + 4)
+#define LOGMETA_FROZEN	0x01
+struct logmeta {
+	uint32_t	 id;
+	uint64_t	 seq;
+	unsigned char	 head[STORE_HASH_BYTES];
+	uint32_t	 flags;
+};
+
+enum store_status store_fail(struct store *, enum store_status,
+	    const char *, ...) __attribute__((format(printf, 3, 4)));
+enum store_status store_mdb(struct store *, int, const char *);
+
+void		 be32_put(unsigned char *, uint32_t);
+void		 be64_put(unsigned char *, uint64_t);
+uint32_t	 be32_get(const unsigned char *);
+uint64_t	 be64_get(const unsigned char *);
+
+enum store_status logmeta_get(struct store_txn *, const char *log,
+	    struct logmeta *);
+enum store_status logmeta_put(struct store_txn *, const char *log,
+	    const struct logmeta *);
+enum store_status logname_get(struct store_txn *, uint32_t id,
+	    char name[STORE_LOG_MAX + 1]);
+
+/* A parsed entry: the header fields, and the body as cJSON. */
+struct entry {
+	cJSON		*root;
+	const char	*log;
+	uint64_t	 seq;
+	const char	*prev;
+	uint64_t	 hlc;
+	const char	*at;
+	const char	*type;
+	const char	*by;
+	const cJSON	*body;
+};
+enum store_status entry_parse(const char *, size_t, struct entry *,
+	    char *err, size_t errlen);
+void		 entry_free(struct entry *);
+
+/* JSON helpers: exact integers, strings. */
+int		 json_int(const cJSON *, const char *, int64_t min,
+		    int64_t max, int64_t *);
+const char	*json_str(const cJSON *, const char *);
+
+/*
+ * The fold, a pure function: given a record's state (NULL for none) and one
+ * entry, makes the next state.  A rule broken gives STORE_INVALID and err.
+ */
+enum store_status fold_apply(const cJSON *state, const struct entry *,
+	    cJSON **next, char *err, size_t errlen);
+/* Which record an entry belongs to: kind letter and id. */
+enum store_status fold_target(const struct entry *, char *kind,
+	    const char **id, char *err, size_t errlen);
+/* Records an entry needs to exist (household of a visit, ...). */
+typedef enum store_status (*fold_ref_fn)(char kind, const char *id, void *);
+enum store_status fold_refs(const struct entry *, fold_ref_fn, void *,
+	    char *err, size_t errlen);
+
+/* Applies a stored entry to the records; STORE_INVALID means skip. */
+enum store_status records_apply(struct store_txn *, const struct entry *,
+	    char *err, size_t errlen);
+
+/* The node part of a log name, into out (STORE_NODE_MAX + 1 bytes). */
+void		 log_node(const char *log, char *out);
+
+/* Met visits, sorted by household then day (store_query.c). */
+struct visitmark {
+	char	*household;
+	long	 day;
+};
+struct visits {
+	struct visitmark	*v;
+	size_t			 n, cap;
+	int			 nomem;
+};
+enum store_status visits_load(struct store_txn *, struct visits *);
+void		 visits_free(struct visits *);
+void		 visits_of(const struct visits *, const char *household,
+		    long from, long to, int *visited, long *last);
+int		 request_fill(const cJSON *, const struct store_query *,
+		    struct request *);
+
+#endif /* STORE_INT_H */

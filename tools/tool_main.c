@@ -1,0 +1,154 @@
+/*
+ * minqing: the clerk's command line over a branch's store.  Global options
+ * come before the command; each command parses its own.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tools/tool.h"
+
+const struct tool_cmd tool_cmds[] = {
+	{ "init", tool_init, "init --node ID [--hub]" },
+	{ "id", tool_id, "id" },
+	{ "peer", tool_peer, "peer add ID --key KEY [--role ROLE] | "
+	    "peer revoke ID [--reason T] | peer list" },
+	{ "member", tool_member, "member add ID --name N --group G | "
+	    "member update ID [--name N] [--group G] | member list" },
+	{ "household", tool_household, "household add ID --address A "
+	    "--group G [--people N] [--tags T,...] | household update ID "
+	    "[--address A] [--group G] [--people N] [--tags T,...] | "
+	    "household remove ID [--reason T] | household import FILE.csv | "
+	    "household list [--unvisited] [--from D] [--to D]" },
+	{ "visit", tool_visit, "visit add HOUSEHOLD --team M1,M2 "
+	    "[--with UNIT,...] [--outcome met|absent|declined] [--date D] "
+	    "[--note T] | visit list" },
+	{ "request", tool_request, "request open HOUSEHOLD --category C "
+	    "--summary T [--date RAISED] [--visit V] | request escalate REQ "
+	    "--to LEVEL [--note T] | request reply REQ --text T [--from UNIT] "
+	    "[--date D] | request close REQ --outcome O [--satisfaction 1-5] "
+	    "[--date D] | request reopen REQ [--note T] | request list "
+	    "[--open|--overdue|--level L] | request show REQ" },
+	{ "student", tool_student, "student add ID --name N --university U "
+	    "[--since D] | student list" },
+	{ "donation", tool_donation, "donation add --student S --amount FEN "
+	    "[--date D] --from WHO | donation list" },
+	{ "eval", tool_eval, "eval add --year Y --kind K --subject S --score N "
+	    "[--note T] | eval list" },
+	{ "report", tool_report, "report [--from D] [--to D] [--by node|group]" },
+	{ "export", tool_export, "export --what households|members|visits|"
+	    "requests|students|donations|evaluations --format csv|jsonl" },
+	{ "log", tool_log, "log [LOG] [--after N]" },
+	{ "verify", tool_verify, "verify" },
+	{ NULL, NULL, NULL }
+};
+
+static void __attribute__((noreturn))
+usage(int code)
+{
+	const struct tool_cmd	*c;
+	FILE			*fp = code == 0 ? stdout : stderr;
+
+	fprintf(fp, "usage: minqing [-d DIR] [--json] [--by WHO] COMMAND ...\n"
+	    "commands:\n");
+	for (c = tool_cmds; c->name != NULL; c++)
+		fprintf(fp, "  %s\n", c->name);
+	fprintf(fp, "minqing COMMAND --help shows a command's usage.\n");
+	exit(code);
+}
+
+void
+tool_usage(const char *cmd, int code)
+{
+	const struct tool_cmd	*c;
+	FILE			*fp = code == 0 ? stdout : stderr;
+	const char		*p, *bar;
+
+	for (c = tool_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, cmd) == 0)
+			break;
+	if (c->name == NULL)
+		usage(code);
+	/* One form per line: the forms are separated by " | ". */
+	for (p = c->usage; p != NULL; p = bar != NULL ? bar + 3 : NULL) {
+		bar = strstr(p, " | ");
+		fprintf(fp, "%s minqing %.*s\n", p == c->usage ? "usage:" :
+		    "      ", bar != NULL ? (int)(bar - p) : (int)strlen(p), p);
+	}
+	exit(code);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct tool_cmd	*c;
+	struct tool		 t;
+	struct passwd		*pw;
+	int			 ch, rc;
+
+	setlocale(LC_ALL, "");
+	memset(&t, 0, sizeof(t));
+	t.dir = getenv("MINQING_DIR");
+	t.by = getenv("MINQING_BY");
+	while ((ch = getopt_long(argc, argv, "+d:jb:hV", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'd':
+			t.dir = optarg;
+			break;
+		case 'j':
+			t.json = 1;
+			break;
+		case 'b':
+			t.by = optarg;
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			puts(PACKAGE_STRING);
+			return 0;
+		default:
+			usage(TOOL_EXIT_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		usage(TOOL_EXIT_USAGE);
+	if (t.dir == NULL || *t.dir == '\0')
+		t.dir = ".";
+	if (t.by == NULL || *t.by == '\0') {
+		if ((t.by = getlogin()) == NULL &&
+		    (pw = getpwuid(getuid())) != NULL)
+			t.by = pw->pw_name;
+		if (t.by == NULL)
+			t.by = "unknown";
+	}
+	if (!store_text_valid(t.by, strlen(t.by)) || strlen(t.by) > 64)
+		tool_die(TOOL_EXIT_USAGE, "--by: not a short UTF-8 name");
+	for (c = tool_cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			break;
+	if (c->name == NULL) {
+		fprintf(stderr, "minqing: unknown command %s\n", argv[0]);
+		usage(TOOL_EXIT_USAGE);
+	}
+	rc = c->fn(&t, argc, argv);
+	tool_close(&t);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		tool_die(TOOL_EXIT_FAIL, "write error on standard output");
+	return rc;
+}
