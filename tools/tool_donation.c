@@ -4,30 +4,28 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tools/tool.h"
 
-/* A positive whole number of fen, or exit 2. */
+/* A positive whole number of fen up to 2^53, or exit 2. */
 static double
 amount_arg(const char *s)
 {
-	double		v = 0;
-	const char	*p;
+	unsigned long long	 v;
+	char			*end;
 
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			tool_die(TOOL_EXIT_USAGE, "--amount: \"%s\" is not a "
-			    "positive whole number of fen", s);
-		v = v * 10 + (*p - '0');
-		if (v > 9007199254740992.0)
-			tool_die(TOOL_EXIT_USAGE, "--amount: too large");
-	}
-	if (p == s || v < 1)
+	errno = 0;
+	if (*s < '0' || *s > '9' || (v = strtoull(s, &end, 10)) == 0 ||
+	    *end != '\0' || errno != 0)
 		tool_die(TOOL_EXIT_USAGE, "--amount: \"%s\" is not a positive "
 		    "whole number of fen", s);
-	return v;
+	if (v > 9007199254740992ULL)
+		tool_die(TOOL_EXIT_USAGE, "--amount: %s fen is too large", s);
+	return (double)v;
 }
 
 static int

@@ -66,7 +66,6 @@ void
 tool_usage(const char *cmd, int code)
 {
 	const struct tool_cmd	*c;
-	FILE			*fp = code == 0 ? stdout : stderr;
 	const char		*p, *bar;
 
 	for (c = tool_cmds; c->name != NULL; c++)
@@ -74,10 +73,15 @@ tool_usage(const char *cmd, int code)
 			break;
 	if (c->name == NULL)
 		usage(code);
+	if (code != 0) {
+		/* A usage error is one line, as every error is. */
+		fprintf(stderr, "minqing: usage: minqing %s\n", c->usage);
+		exit(code);
+	}
 	/* One form per line: the forms are separated by " | ". */
 	for (p = c->usage; p != NULL; p = bar != NULL ? bar + 3 : NULL) {
 		bar = strstr(p, " | ");
-		fprintf(fp, "%s minqing %.*s\n", p == c->usage ? "usage:" :
+		printf("%s minqing %.*s\n", p == c->usage ? "usage:" :
 		    "      ", bar != NULL ? (int)(bar - p) : (int)strlen(p), p);
 	}
 	exit(code);
@@ -142,10 +146,12 @@ main(int argc, char *argv[])
 	for (c = tool_cmds; c->name != NULL; c++)
 		if (strcmp(c->name, argv[0]) == 0)
 			break;
-	if (c->name == NULL) {
-		fprintf(stderr, "minqing: unknown command %s\n", argv[0]);
-		usage(TOOL_EXIT_USAGE);
-	}
+	if (c->name == NULL)
+		tool_die(TOOL_EXIT_USAGE, "unknown command %s (see minqing "
+		    "--help)", argv[0]);
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		tool_usage(c->name, TOOL_EXIT_OK);
 	rc = c->fn(&t, argc, argv);
 	tool_close(&t);
 	if (fflush(stdout) != 0 || ferror(stdout))

@@ -283,13 +283,13 @@ tool_getopt(struct tool *t, const char *cmd, int argc, char **argv,
 		if (c == 'h')
 			tool_usage(cmd, TOOL_EXIT_OK);
 		if (c == '?' || c == ':') {
-			if (optopt != 0 && optopt != '?')
-				fprintf(stderr, "minqing %s: bad or incomplete "
-				    "option -%c\n", cmd, optopt);
-			else
-				fprintf(stderr, "minqing %s: unknown option "
-				    "%s\n", cmd, argv[optind - 1]);
-			tool_usage(cmd, TOOL_EXIT_USAGE);
+			if (optopt != 0)
+				tool_die(TOOL_EXIT_USAGE, "%s: option -%c is "
+				    "unknown or needs a value (see minqing %s "
+				    "--help)", cmd, optopt, cmd);
+			tool_die(TOOL_EXIT_USAGE, "%s: unknown option or missing "
+			    "value: %s (see minqing %s --help)", cmd,
+			    argv[optind - 1], cmd);
 		}
 		return c;
 	}
