@@ -185,6 +185,29 @@ handler(void *arg, const char *section, const char *key, const char *value)
 	return 0;
 }
 
+/* The number of the first line too long for inih, or 0; rewinds fp. */
+static int
+long_line(FILE *fp)
+{
+	char	*buf = NULL;
+	size_t	 cap = 0;
+	ssize_t	 n;
+	int	 line = 0, found = 0;
+
+	while ((n = getline(&buf, &cap, fp)) != -1) {
+		line++;
+		if (n > 0 && buf[n - 1] == '\n')
+			n--;
+		if (n >= CONF_STR_MAX) {
+			found = line;
+			break;
+		}
+	}
+	free(buf);
+	rewind(fp);
+	return found;
+}
+
 int
 conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 {
@@ -197,6 +220,13 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	l.c = c;
 	if ((fp = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* inih would cut a long line and read its tail as the next one. */
+	if ((line = long_line(fp)) != 0) {
+		fclose(fp);
+		snprintf(err, errlen, "%s:%d: line longer than %d bytes", path,
+		    line, CONF_STR_MAX - 1);
 		return -1;
 	}
 	line = ini_parse_file(fp, handler, &l);

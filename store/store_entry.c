@@ -14,7 +14,7 @@
 
 #include "store_int.h"
 
-#define JSON_INT_MAX	9007199254740992LL	/* 2^53 */
+#define JSON_INT_MAX	9007199254740991LL	/* 2^53 - 1: exact in a double */
 
 int
 json_int(const cJSON *o, const char *name, int64_t min, int64_t max,

@@ -88,7 +88,7 @@ static const struct field f_student[] = { REQ("id", F_STR),
     REQ("name", F_TEXT), REQ("university", F_TEXT), REQ("since", F_DATE),
     END };
 static const struct field f_donation[] = { REQ("id", F_STR),
-    REQ("student", F_STR), { "amount", F_INT, 1, 1, 9007199254740992.0, NULL },
+    REQ("student", F_STR), { "amount", F_INT, 1, 1, 9007199254740991.0, NULL },
     REQ("date", F_DATE), REQ("from", F_TEXT), END };
 static const struct field f_eval[] = { REQ("id", F_STR),
     { "year", F_INT, 1, 2000, 2100, NULL }, REQE("kind", eval_kinds),

@@ -99,9 +99,14 @@ typedef enum store_status (*fold_ref_fn)(char kind, const char *id, void *);
 enum store_status fold_refs(const struct entry *, fold_ref_fn, void *,
 	    char *err, size_t errlen);
 
-/* Applies a stored entry to the records; STORE_INVALID means skip. */
+/*
+ * Folds an entry into its record and indexes it.  strict (this node's own
+ * writes): a rule broken or a record missing gives STORE_INVALID.  Otherwise
+ * (received entries) only a body that cannot be read does; an entry that
+ * does not apply yet is indexed and passed over by the fold.
+ */
 enum store_status records_apply(struct store_txn *, const struct entry *,
-	    char *err, size_t errlen);
+	    int strict, char *err, size_t errlen);
 
 /* The node part of a log name, into out (STORE_NODE_MAX + 1 bytes). */
 void		 log_node(const char *log, char *out);

@@ -303,7 +303,7 @@ store_append(struct store_txn *t, const char *log, const char *type,
 		rc = store_fail(t->st, STORE_INVALID, "%s", err);
 		goto out;
 	}
-	if ((rc = records_apply(t, &e, err, sizeof(err))) != STORE_OK) {
+	if ((rc = records_apply(t, &e, 1, err, sizeof(err))) != STORE_OK) {
 		if (rc == STORE_INVALID)
 			store_fail(t->st, rc, "%s", err);
 		goto out;
@@ -373,7 +373,7 @@ store_put_entry(struct store_txn *t, const char *line, size_t len)
 		goto out;
 	if (e.hlc > hlc && (rc = hlc_put(t, e.hlc)) != STORE_OK)
 		goto out;
-	rc = records_apply(t, &e, err, sizeof(err));
+	rc = records_apply(t, &e, 0, err, sizeof(err));
 	if (rc == STORE_INVALID)
 		rc = skipped_put(t, m.id, e.seq, err);
 out:

@@ -213,8 +213,8 @@ has_later(struct store_txn *t, const struct store_buf *rk,
 }
 
 enum store_status
-records_apply(struct store_txn *t, const struct entry *e, char *err,
-    size_t errlen)
+records_apply(struct store_txn *t, const struct entry *e, int strict,
+    char *err, size_t errlen)
 {
 	struct store_buf	 rk = STORE_BUF_INIT, ek = STORE_BUF_INIT;
 	struct refctx		 ref = { t };
@@ -227,7 +227,13 @@ records_apply(struct store_txn *t, const struct entry *e, char *err,
 
 	if ((rc = fold_target(e, &kind, &id, err, errlen)) != STORE_OK)
 		return rc;
-	if ((rc = fold_refs(e, ref_exists, &ref, err, errlen)) != STORE_OK)
+	/*
+	 * What this node writes itself must name records it holds.  What it
+	 * receives may arrive before the records it names; the fold passes
+	 * over it until they come, whatever the order of arrival.
+	 */
+	if (strict &&
+	    (rc = fold_refs(e, ref_exists, &ref, err, errlen)) != STORE_OK)
 		goto out;
 	if ((rc = reckey(&rk, kind, id)) != STORE_OK ||
 	    (rc = evkey(&ek, kind, id, e)) != STORE_OK ||
@@ -237,14 +243,12 @@ records_apply(struct store_txn *t, const struct entry *e, char *err,
 		/* The usual case: the entry is the record's newest. */
 		if ((rc = state_get(t, &rk, &state)) != STORE_OK)
 			goto out;
-		if ((rc = fold_apply(state, e, &next, err, errlen)) !=
-		    STORE_OK)
+		rc = fold_apply(state, e, &next, err, errlen);
+		if (rc == STORE_INVALID && !strict)
+			rc = STORE_OK;
+		if (rc != STORE_OK)
 			goto out;
 	}
-	/*
-	 * Otherwise the entry sorts before others of its record (merged from
-	 * another log): the record is folded again, with it, in order.
-	 */
 	k.mv_data = ek.data;
 	k.mv_size = ek.len;
 	v.mv_data = "";
@@ -252,10 +256,23 @@ records_apply(struct store_txn *t, const struct entry *e, char *err,
 	if ((rc = store_mdb(t->st, mdb_put(t->txn, t->st->dbi[DBI_EVENTS], &k,
 	    &v, 0), "event")) != STORE_OK)
 		goto out;
+	/*
+	 * An entry that sorts before others of its record (merged from
+	 * another log): the record is folded again, with it, in order.
+	 */
 	if (later && (rc = refold(t, &rk, &next)) != STORE_OK)
 		goto out;
 	if (next != NULL)
 		rc = state_put(t, &rk, next);
+	else if (later) {
+		/* In the new order nothing applies: there is no record. */
+		k.mv_data = rk.data;
+		k.mv_size = rk.len;
+		rc = store_mdb(t->st, mdb_del(t->txn, t->st->dbi[DBI_RECORDS],
+		    &k, NULL), "record");
+		if (rc == STORE_NOTFOUND)
+			rc = STORE_OK;
+	}
 out:
 	cJSON_Delete(state);
 	cJSON_Delete(next);

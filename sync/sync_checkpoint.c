@@ -94,7 +94,7 @@ sync_checkpoint_verify(const char *line, size_t len,
 		goto out;
 	}
 	d = seqv->valuedouble;
-	if (!isfinite(d) || d != floor(d) || d < 1 || d > 9007199254740992.0) {
+	if (!isfinite(d) || d != floor(d) || d < 1 || d > 9007199254740991.0) {
 		snprintf(err, errlen, "checkpoint seq out of range");
 		goto out;
 	}

@@ -11,7 +11,7 @@
 
 #include "tools/tool.h"
 
-/* A positive whole number of fen up to 2^53, or exit 2. */
+/* A positive whole number of fen below 2^53, or exit 2. */
 static double
 amount_arg(const char *s)
 {
@@ -23,7 +23,7 @@ amount_arg(const char *s)
 	    *end != '\0' || errno != 0)
 		tool_die(TOOL_EXIT_USAGE, "--amount: \"%s\" is not a positive "
 		    "whole number of fen", s);
-	if (v > 9007199254740992ULL)
+	if (v > 9007199254740991ULL)
 		tool_die(TOOL_EXIT_USAGE, "--amount: %s fen is too large", s);
 	return (double)v;
 }

@@ -126,8 +126,10 @@ numeric(const char *s)
 void
 tool_table_print(struct tool_table *tb, FILE *fp)
 {
-	size_t	*w, r, c, cw, pad;
-	const char *s;
+	struct store_buf	 line = STORE_BUF_INIT;
+	size_t			*w, r, c, cw, pad, k;
+	const char		*s;
+	int			 bad = 0;
 
 	w = tool_xcalloc(tb->ncols, sizeof(*w));
 	for (r = 0; r < tb->nrows; r++)
@@ -136,20 +138,28 @@ tool_table_print(struct tool_table *tb, FILE *fp)
 			    c])) > w[c])
 				w[c] = cw;
 	for (r = 0; r < tb->nrows; r++) {
+		store_buf_reset(&line);
 		for (c = 0; c < tb->ncols; c++) {
 			s = tb->cells[r * tb->ncols + c];
 			pad = w[c] - tool_text_width(s);
-			if (r > 0 && numeric(s)) {
-				fprintf(fp, "%*s%s", (int)pad, "", s);
-			} else if (c + 1 < tb->ncols)
-				fprintf(fp, "%s%*s", s, (int)pad, "");
-			else
-				fputs(s, fp);
+			/* Numbers align right, text left; two spaces apart. */
+			if (r > 0 && numeric(s))
+				for (k = 0; k < pad; k++)
+					bad |= store_buf_add(&line, " ", 1);
+			bad |= store_buf_addstr(&line, s);
+			if (!(r > 0 && numeric(s)))
+				for (k = 0; k < pad; k++)
+					bad |= store_buf_add(&line, " ", 1);
 			if (c + 1 < tb->ncols)
-				fputs("  ", fp);
+				bad |= store_buf_add(&line, "  ", 2);
 		}
-		fputc('\n', fp);
+		if (bad)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		while (line.len > 0 && line.data[line.len - 1] == ' ')
+			line.len--;
+		fprintf(fp, "%.*s\n", (int)line.len, line.data);
 	}
+	store_buf_free(&line);
 	free(w);
 }
 
