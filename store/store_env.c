@@ -234,8 +234,8 @@ open_dbis(struct store *st, int create)
 		if (strtol(schema, NULL, 10) > STORE_SCHEMA) {
 			mdb_txn_abort(txn);
 			return store_fail(st, STORE_BADVERSION,
-			    "store schema %s is newer than this program's (%d); upgrade minqing", schema,
-			    STORE_SCHEMA);
+			    "store schema %s is newer than this program's "
+			    "(%d); upgrade minqing", schema, STORE_SCHEMA);
 		}
 	}
 	if (mrc != 0 && mrc != MDB_NOTFOUND) {

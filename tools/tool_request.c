@@ -359,8 +359,14 @@ show_text(const struct showctx *s)
 	printf("history:\n");
 	cJSON_ArrayForEach(e, s->history) {
 		body = cJSON_GetObjectItemCaseSensitive(e, "body");
-		printf("  %.10s  %-16s %-12s", tool_field_text(e, "at", buf,
-		    sizeof(buf)), cJSON_GetStringValue(
+		/* The day it happened, where the clerk gave one. */
+		if (cJSON_HasObjectItem(body, "date"))
+			tool_field_text(body, "date", buf, sizeof(buf));
+		else if (cJSON_HasObjectItem(body, "raised"))
+			tool_field_text(body, "raised", buf, sizeof(buf));
+		else
+			tool_field_text(e, "at", buf, sizeof(buf));
+		printf("  %.10s  %-16s %-12s", buf, cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(e, "type")),
 		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
 		    "by")));
