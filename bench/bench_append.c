@@ -2,9 +2,10 @@
  * bench_append: the store's append path beside SQLite doing the same work.
  *
  * Mode "append" (the default) writes N household.add entries to log
- * bench/main, first with store_append() inside store_write(), then with
- * SQLite, 1000 entries per transaction, each in a fresh temporary folder
- * that is removed afterwards.  Mode "import" loads a households CSV into
+ * bench/main, with store_append() inside store_write() and then with SQLite,
+ * 1000 entries per transaction, each in a fresh temporary folder that is
+ * removed afterwards; it does so for a few rounds and prints the medians.
+ * Mode "import" loads a households CSV into
  * SQLite as "minqing household import" loads it into a store: every row is
  * checked first, then written in transactions of 5000, so that bench/run can
  * time the two programs side by side.
