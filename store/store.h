@@ -137,6 +137,29 @@ enum store_status store_append(struct store_txn *, const char *log,
 enum store_status store_put_entry(struct store_txn *, const char *line,
 	    size_t len) WARN_UNUSED;
 
+/* The header of an entry line, checked as store_put_entry would. */
+struct store_entry_head {
+	char		 log[STORE_LOG_MAX + 1];
+	uint64_t	 seq;
+	char		 prev[STORE_HASH_BYTES * 2 + 1];
+	uint64_t	 hlc;
+};
+enum store_status store_entry_peek(const char *line, size_t len,
+	    struct store_entry_head *, char *err, size_t errlen) WARN_UNUSED;
+
+/*
+ * Freezes log after a proven fork: no entry is added to it again.  The
+ * evidence (two checkpoint lines, as text) is kept with it.
+ */
+enum store_status store_log_freeze(struct store_txn *, const char *log,
+	    const char *evidence) WARN_UNUSED;
+/* The evidence kept when log was frozen, valid until the transaction ends. */
+enum store_status store_log_evidence(struct store_txn *, const char *log,
+	    const char **text, size_t *len) WARN_UNUSED;
+
+/* An id that changes with every committed write, by any process. */
+uint64_t	 store_last_txn(struct store *);
+
 /* The bytes of entry seq of log, valid until the transaction ends. */
 enum store_status store_log_get(struct store_txn *, const char *log,
 	    uint64_t seq, const char **line, size_t *len) WARN_UNUSED;
@@ -179,6 +202,7 @@ enum store_status store_skipped_foreach(struct store_txn *, store_skipped_cb,
 #define STORE_K_DONATION	'D'
 #define STORE_K_EVAL		'E'
 #define STORE_K_PEER		'P'
+#define STORE_K_KEYS		'K'	/* a node's rotated keys */
 
 /* The record's state as JSON text, valid until the transaction ends. */
 enum store_status store_get_record(struct store_txn *, char kind,

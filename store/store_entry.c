@@ -308,3 +308,21 @@ entry_free(struct entry *e)
 	cJSON_Delete(e->root);
 	memset(e, 0, sizeof(*e));
 }
+
+enum store_status
+store_entry_peek(const char *line, size_t len, struct store_entry_head *h,
+    char *err, size_t errlen)
+{
+	struct entry		e;
+	enum store_status	rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = entry_parse(line, len, &e, err, errlen)) != STORE_OK)
+		return rc;
+	snprintf(h->log, sizeof(h->log), "%s", e.log);
+	h->seq = e.seq;
+	snprintf(h->prev, sizeof(h->prev), "%s", e.prev);
+	h->hlc = e.hlc;
+	entry_free(&e);
+	return STORE_OK;
+}

@@ -460,3 +460,13 @@ out:
 	store_buf_free(&b);
 	return rc;
 }
+
+uint64_t
+store_last_txn(struct store *st)
+{
+	MDB_envinfo	info;
+
+	if (mdb_env_info(st->env, &info) != 0)
+		return 0;
+	return (uint64_t)info.me_last_txnid;
+}

@@ -23,7 +23,8 @@ enum op {
 	OP_REQ_REPLY,
 	OP_REQ_CLOSE,
 	OP_REQ_REOPEN,
-	OP_REVOKE
+	OP_REVOKE,
+	OP_ROTATE
 };
 
 /* Field rules. */
@@ -97,7 +98,10 @@ static const struct field f_eval[] = { REQ("id", F_STR),
 static const struct field f_enroll[] = { REQ("node", F_NODE),
     REQ("key", F_KEY), OPTE("role", roles), END };
 static const struct field f_revoke[] = { REQ("node", F_NODE),
-    OPT("reason", F_TEXT), END };
+    OPT("reason", F_TEXT), { "seq", F_INT, 0, 0, 9007199254740991.0, NULL },
+    END };
+static const struct field f_rotate[] = { REQ("node", F_NODE),
+    REQ("key", F_KEY), END };
 
 struct etype {
 	const char		*name;
@@ -126,6 +130,7 @@ static const struct etype etypes[] = {
 	{ "evaluation.add", STORE_K_EVAL, OP_ADD, "id", f_eval },
 	{ "peer.enroll", STORE_K_PEER, OP_ADD, "node", f_enroll },
 	{ "peer.revoke", STORE_K_PEER, OP_REVOKE, "node", f_revoke },
+	{ "key.rotate", STORE_K_KEYS, OP_ROTATE, "node", f_rotate },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -516,7 +521,9 @@ fold_new(const struct etype *et, const struct entry *e)
 	if ((st = cJSON_Duplicate(e->body, 1)) == NULL)
 		return NULL;
 	log_node(e->log, node);
-	bad |= set_str(st, "node", node);
+	/* A peer's node is the node enrolled; who enrolled it is kept too. */
+	bad |= set_str(st, et->kind == STORE_K_PEER ? "certifier" : "node",
+	    node);
 	switch (et->kind) {
 	case STORE_K_HOUSEHOLD:
 		cJSON_DeleteItemFromObjectCaseSensitive(st, "removed");
@@ -536,6 +543,9 @@ fold_new(const struct etype *et, const struct entry *e)
 		break;
 	case STORE_K_PEER:
 		bad |= cJSON_AddFalseToObject(st, "revoked") == NULL;
+		if (!cJSON_HasObjectItem(st, "role"))
+			bad |= set_str(st, "role", "branch");
+		bad |= set_num(st, "since", 1);
 		break;
 	default:
 		break;
@@ -547,31 +557,83 @@ fold_new(const struct etype *et, const struct entry *e)
 	return st;
 }
 
+/*
+ * A node's new key, certified by the old one: it signs the node's
+ * checkpoints from the entry after this one.  Only the node's own log may
+ * say so.
+ */
+static enum store_status
+fold_rotate(const cJSON *state, const struct entry *e, cJSON **next,
+    char *err, size_t errlen)
+{
+	char		 node[STORE_NODE_MAX + 1];
+	cJSON		*st, *keys, *k;
+	const char	*who = json_str(e->body, "node");
+
+	log_node(e->log, node);
+	if (strcmp(node, who) != 0) {
+		snprintf(err, errlen, "key.rotate for %s in %s's log", who,
+		    node);
+		return STORE_INVALID;
+	}
+	st = state != NULL ? cJSON_Duplicate(state, 1) : cJSON_CreateObject();
+	if (st == NULL)
+		return STORE_NOMEM;
+	if (state == NULL && (set_str(st, "node", who) != 0 ||
+	    cJSON_AddArrayToObject(st, "keys") == NULL))
+		goto nomem;
+	if ((keys = cJSON_GetObjectItemCaseSensitive(st, "keys")) == NULL ||
+	    (k = cJSON_CreateObject()) == NULL)
+		goto nomem;
+	cJSON_AddItemToArray(keys, k);
+	if (set_str(k, "key", json_str(e->body, "key")) != 0 ||
+	    set_num(k, "from", (double)(e->seq + 1)) != 0)
+		goto nomem;
+	*next = st;
+	return STORE_OK;
+nomem:
+	cJSON_Delete(st);
+	return STORE_NOMEM;
+}
+
 enum store_status
-fold_apply(const cJSON *state, const struct entry *e, cJSON **next,
+fold_step(const cJSON *state, const struct entry *e, cJSON **next,
     char *err, size_t errlen)
 {
 	const struct etype	*et;
 	const char		*id;
 	cJSON			*st = NULL;
 	char			 kind;
-	int			 removed;
+	int			 removed, revoked;
+	int64_t			 cut;
 	enum store_status	 rc;
 
 	*next = NULL;
-	if ((rc = fold_target(e, &kind, &id, err, errlen)) != STORE_OK)
-		return rc;
 	et = etype_find(e->type);
+	kind = et->kind;
+	id = json_str(e->body, et->idfield);
 	removed = state != NULL &&
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(state, "removed"));
+	if (et->op == OP_ROTATE)
+		return fold_rotate(state, e, next, err, errlen);
 	if (et->op == OP_ADD) {
-		if (state != NULL && !removed) {
+		revoked = kind == STORE_K_PEER && state != NULL &&
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(state,
+		    "revoked"));
+		if (state != NULL && !removed && !revoked) {
 			snprintf(err, errlen, "%s %s already exists",
 			    et->name, id);
 			return STORE_INVALID;
 		}
 		if ((*next = fold_new(et, e)) == NULL)
 			return STORE_NOMEM;
+		/* Enrolled again: the new key signs after the cut-off. */
+		if (revoked && json_int(state, "seq", 0, INT64_MAX, &cut) == 0 &&
+		    set_num(*next, "since", (double)(cut + 1)) != 0) {
+			cJSON_Delete(*next);
+			*next = NULL;
+			return STORE_NOMEM;
+		}
 		return STORE_OK;
 	}
 	if (state == NULL || (removed && kind == STORE_K_HOUSEHOLD)) {
@@ -598,7 +660,8 @@ fold_apply(const cJSON *state, const struct entry *e, cJSON **next,
 			break;
 		}
 		cJSON_DeleteItemFromObjectCaseSensitive(st, "revoked");
-		rc = cJSON_AddTrueToObject(st, "revoked") != NULL ? STORE_OK :
+		rc = merge(st, e->body) == 0 &&
+		    cJSON_AddTrueToObject(st, "revoked") != NULL ? STORE_OK :
 		    STORE_NOMEM;
 		break;
 	default:
@@ -611,4 +674,18 @@ fold_apply(const cJSON *state, const struct entry *e, cJSON **next,
 	}
 	*next = st;
 	return STORE_OK;
+}
+
+enum store_status
+fold_apply(const cJSON *state, const struct entry *e, cJSON **next,
+    char *err, size_t errlen)
+{
+	const char		*id;
+	char			 kind;
+	enum store_status	 rc;
+
+	*next = NULL;
+	if ((rc = fold_target(e, &kind, &id, err, errlen)) != STORE_OK)
+		return rc;
+	return fold_step(state, e, next, err, errlen);
 }

@@ -91,7 +91,10 @@ const char	*json_str(const cJSON *, const char *);
  */
 enum store_status fold_apply(const cJSON *state, const struct entry *,
 	    cJSON **next, char *err, size_t errlen);
-/* Which record an entry belongs to: kind letter and id. */
+/* fold_apply() for an entry that fold_target() already accepted. */
+enum store_status fold_step(const cJSON *state, const struct entry *,
+	    cJSON **next, char *err, size_t errlen);
+/* Which record an entry belongs to: kind letter and id; checks the body. */
 enum store_status fold_target(const struct entry *, char *kind,
 	    const char **id, char *err, size_t errlen);
 /* Records an entry needs to exist (household of a visit, ...). */

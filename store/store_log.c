@@ -233,22 +233,79 @@ hlc_put(struct store_txn *t, uint64_t hlc)
 	return store_meta_put(t, "hlc", num);
 }
 
+/* Appends s as a JSON string: quotes, backslashes and controls escaped. */
 static enum store_status
 json_quote(struct store_buf *b, const char *s)
 {
-	cJSON			*j;
-	char			*p;
+	static const char	 hex[] = "0123456789abcdef";
 	enum store_status	 rc;
+	const char		*run;
+	char			 esc[7];
 
-	if ((j = cJSON_CreateString(s)) == NULL)
-		return STORE_NOMEM;
-	p = cJSON_PrintUnformatted(j);
-	cJSON_Delete(j);
-	if (p == NULL)
-		return STORE_NOMEM;
-	rc = store_buf_addstr(b, p);
-	cJSON_free(p);
-	return rc;
+	if ((rc = store_buf_add(b, "\"", 1)) != STORE_OK)
+		return rc;
+	for (run = s; *s != '\0'; s++) {
+		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+			continue;
+		if ((rc = store_buf_add(b, run, (size_t)(s - run))) != STORE_OK)
+			return rc;
+		if (*s == '"' || *s == '\\') {
+			esc[0] = '\\';
+			esc[1] = *s;
+			rc = store_buf_add(b, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[(unsigned char)*s >> 4];
+			esc[5] = hex[*s & 0xf];
+			rc = store_buf_add(b, esc, 6);
+		}
+		if (rc != STORE_OK)
+			return rc;
+		run = s + 1;
+	}
+	if ((rc = store_buf_add(b, run, (size_t)(s - run))) != STORE_OK)
+		return rc;
+	return store_buf_add(b, "\"", 1);
+}
+
+/*
+ * The entry that store_append() writes, made from its parts: only the body
+ * is parsed, once; the header is this node's own and needs no parsing.
+ */
+static enum store_status
+entry_make(struct entry *e, const char *log, uint64_t seq, const char *prev,
+    uint64_t hlc, const char *at, const char *type, const char *by,
+    const char *body, char *err, size_t errlen)
+{
+	const char	*end;
+	size_t		 len = strlen(body);
+
+	memset(e, 0, sizeof(*e));
+	if (!store_text_valid(by, strlen(by)) || strlen(by) > 256) {
+		snprintf(err, errlen, "by is not a short line of UTF-8 text");
+		return STORE_INVALID;
+	}
+	if (len > STORE_ENTRY_MAX - 512 || memchr(body, '\n', len) != NULL ||
+	    !store_text_valid(body, len)) {
+		snprintf(err, errlen, "body is not one line of UTF-8 text");
+		return STORE_INVALID;
+	}
+	e->root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+	if (e->root == NULL || !cJSON_IsObject(e->root) ||
+	    (size_t)(end - body) != len) {
+		entry_free(e);
+		snprintf(err, errlen, "body is not a JSON object");
+		return STORE_INVALID;
+	}
+	e->body = e->root;
+	e->log = log;
+	e->seq = seq;
+	e->prev = prev;
+	e->hlc = hlc;
+	e->at = at;
+	e->type = type;
+	e->by = by;
+	return STORE_OK;
 }
 
 enum store_status
@@ -287,25 +344,29 @@ store_append(struct store_txn *t, const char *log, const char *type,
 	else
 		store_hash_hex(m.head, head);
 	head[64] = '\0';
+	if (entry_make(&e, log, m.seq + 1, head, hlc, at, type, by, body, err,
+	    sizeof(err)) != STORE_OK) {
+		rc = store_fail(t->st, STORE_INVALID, "%s", err);
+		goto out;
+	}
+	/* The fold checks the type and the body before the line is made. */
+	if ((rc = records_apply(t, &e, 1, err, sizeof(err))) != STORE_OK) {
+		if (rc == STORE_INVALID)
+			store_fail(t->st, rc, "%s", err);
+		goto out;
+	}
 	snprintf(hdr, sizeof(hdr), "{\"v\":1,\"log\":\"%s\",\"seq\":%" PRIu64
-	    ",\"prev\":\"%s\",\"hlc\":%" PRIu64 ",\"at\":\"%s\",\"type\":",
-	    log, m.seq + 1, head, hlc, at);
+	    ",\"prev\":\"%s\",\"hlc\":%" PRIu64 ",\"at\":\"%s\",\"type\":\"%s\""
+	    ",\"by\":", log, m.seq + 1, head, hlc, at, type);
 	if ((rc = store_buf_addstr(&line, hdr)) != STORE_OK ||
-	    (rc = json_quote(&line, type)) != STORE_OK ||
-	    (rc = store_buf_addstr(&line, ",\"by\":")) != STORE_OK ||
 	    (rc = json_quote(&line, by)) != STORE_OK ||
 	    (rc = store_buf_addstr(&line, ",\"body\":")) != STORE_OK ||
 	    (rc = store_buf_addstr(&line, body)) != STORE_OK ||
 	    (rc = store_buf_addstr(&line, "}")) != STORE_OK)
 		goto out;
-	if (entry_parse(line.data, line.len, &e, err, sizeof(err)) !=
-	    STORE_OK) {
-		rc = store_fail(t->st, STORE_INVALID, "%s", err);
-		goto out;
-	}
-	if ((rc = records_apply(t, &e, 1, err, sizeof(err))) != STORE_OK) {
-		if (rc == STORE_INVALID)
-			store_fail(t->st, rc, "%s", err);
+	if (line.len > STORE_ENTRY_MAX) {
+		rc = store_fail(t->st, STORE_INVALID, "entry of %zu bytes",
+		    line.len);
 		goto out;
 	}
 	if ((rc = entry_store(t, log, &m, line.data, line.len)) != STORE_OK ||
@@ -537,4 +598,44 @@ store_skipped_foreach(struct store_txn *t, store_skipped_cb fn, void *arg)
 	if (rc == STORE_OK && mrc != 0 && mrc != MDB_NOTFOUND)
 		return store_mdb(t->st, mrc, "skipped");
 	return rc;
+}
+
+static void
+evidence_key(const char *log, char *out, size_t len)
+{
+	snprintf(out, len, "fork:%s", log);
+}
+
+enum store_status
+store_log_freeze(struct store_txn *t, const char *log, const char *evidence)
+{
+	struct logmeta		m;
+	char			key[STORE_LOG_MAX + 8];
+	enum store_status	rc;
+
+	if ((rc = logmeta_make(t, log, &m)) != STORE_OK)
+		return rc;
+	m.flags |= LOGMETA_FROZEN;
+	if ((rc = logmeta_put(t, log, &m)) != STORE_OK)
+		return rc;
+	evidence_key(log, key, sizeof(key));
+	return store_meta_put(t, key, evidence);
+}
+
+enum store_status
+store_log_evidence(struct store_txn *t, const char *log, const char **text,
+    size_t *len)
+{
+	MDB_val	k, v;
+	char	key[STORE_LOG_MAX + 8];
+	int	mrc;
+
+	evidence_key(log, key, sizeof(key));
+	k.mv_data = key;
+	k.mv_size = strlen(key);
+	if ((mrc = mdb_get(t->txn, t->st->dbi[DBI_META], &k, &v)) != 0)
+		return store_mdb(t->st, mrc, "evidence");
+	*text = v.mv_data;
+	*len = v.mv_size;
+	return STORE_OK;
 }

@@ -243,7 +243,7 @@ records_apply(struct store_txn *t, const struct entry *e, int strict,
 		/* The usual case: the entry is the record's newest. */
 		if ((rc = state_get(t, &rk, &state)) != STORE_OK)
 			goto out;
-		rc = fold_apply(state, e, &next, err, errlen);
+		rc = fold_step(state, e, &next, err, errlen);
 		if (rc == STORE_INVALID && !strict)
 			rc = STORE_OK;
 		if (rc != STORE_OK)
