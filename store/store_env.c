@@ -44,12 +44,13 @@ store_strerror(enum store_status rc)
 	return "unknown error";
 }
 
+static _Thread_local char	store_err[512];
+
 const char *
 store_errmsg(const struct store *st)
 {
-	if (st == NULL || st->err[0] == '\0')
-		return "";
-	return st->err;
+	(void)st;
+	return store_err;
 }
 
 enum store_status
@@ -57,11 +58,10 @@ store_fail(struct store *st, enum store_status rc, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (st != NULL) {
-		va_start(ap, fmt);
-		vsnprintf(st->err, sizeof(st->err), fmt, ap);
-		va_end(ap);
-	}
+	(void)st;
+	va_start(ap, fmt);
+	vsnprintf(store_err, sizeof(store_err), fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -260,9 +260,13 @@ store_open(const char *dir, int flags, struct store **out)
 	*out = NULL;
 	if (sodium_init() < 0)
 		return STORE_NOMEM;
+	store_err[0] = '\0';
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return STORE_NOMEM;
 	*out = st;
+	if (pthread_rwlock_init(&st->lock, NULL) != 0)
+		return store_fail(st, STORE_NOMEM, "cannot make a lock");
+	st->locked = 1;
 	if (stat(dir, &sb) == -1)
 		return store_fail(st, errno == ENOENT ? STORE_NOTSTORE :
 		    STORE_IO, "%s: %s", dir, strerror(errno));
@@ -302,7 +306,7 @@ store_open(const char *dir, int flags, struct store **out)
 	}
 	if (rc != STORE_OK)
 		return rc;
-	st->err[0] = '\0';
+	store_err[0] = '\0';
 	return STORE_OK;
 }
 
@@ -313,7 +317,21 @@ store_close(struct store *st)
 		return;
 	if (st->env != NULL)
 		mdb_env_close(st->env);
+	if (st->locked)
+		pthread_rwlock_destroy(&st->lock);
 	free(st);
+}
+
+/* Adopts a map grown by another process; no transaction may be open. */
+static int
+adopt_size(struct store *st)
+{
+	int	mrc;
+
+	pthread_rwlock_wrlock(&st->lock);
+	mrc = mdb_env_set_mapsize(st->env, 0);
+	pthread_rwlock_unlock(&st->lock);
+	return mrc;
 }
 
 static enum store_status
@@ -324,15 +342,28 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 	t->st = st;
 	t->write = write;
 	for (tries = 0; tries < 3; tries++) {
+		pthread_rwlock_rdlock(&st->lock);
 		mrc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
 		    &t->txn);
-		if (mrc != MDB_MAP_RESIZED)
-			break;
-		/* Another process grew the map: adopt its size. */
-		if ((mrc = mdb_env_set_mapsize(st->env, 0)) != 0)
+		if (mrc == 0)
+			return STORE_OK;	/* the lock is held until the end */
+		pthread_rwlock_unlock(&st->lock);
+		if (mrc != MDB_MAP_RESIZED || (mrc = adopt_size(st)) != 0)
 			break;
 	}
+	t->txn = NULL;
 	return store_mdb(st, mrc, "begin transaction");
+}
+
+static void
+txn_end(struct store_txn *t, int commit, int *mrc)
+{
+	if (commit)
+		*mrc = mdb_txn_commit(t->txn);
+	else
+		mdb_txn_abort(t->txn);
+	t->txn = NULL;
+	pthread_rwlock_unlock(&t->st->lock);
 }
 
 static void
@@ -340,10 +371,12 @@ grow(struct store *st)
 {
 	MDB_envinfo	info;
 
+	pthread_rwlock_wrlock(&st->lock);
 	if (mdb_env_info(st->env, &info) == 0 && info.me_mapsize > st->mapsize)
 		st->mapsize = info.me_mapsize;
 	st->mapsize *= 2;
 	(void)mdb_env_set_mapsize(st->env, st->mapsize);
+	pthread_rwlock_unlock(&st->lock);
 }
 
 enum store_status
@@ -358,7 +391,7 @@ store_write(struct store *st, store_write_fn fn, void *arg)
 			return rc;
 		rc = fn(&t, arg);
 		if (rc != STORE_OK) {
-			mdb_txn_abort(t.txn);
+			txn_end(&t, 0, &mrc);
 			if (rc == STORE_FULL) {
 				grow(st);
 				continue;
@@ -366,7 +399,7 @@ store_write(struct store *st, store_write_fn fn, void *arg)
 			return rc;
 		}
 		/* MDB_MAP_FULL may come from the commit as well. */
-		mrc = mdb_txn_commit(t.txn);
+		txn_end(&t, 1, &mrc);
 		if (mrc == MDB_MAP_FULL) {
 			grow(st);
 			continue;
@@ -400,7 +433,7 @@ store_txn_abort(struct store_txn *t)
 	if (t == NULL)
 		return;
 	if (t->txn != NULL)
-		mdb_txn_abort(t->txn);
+		txn_end(t, 0, NULL);
 	free(t);
 }
 

@@ -5,6 +5,8 @@
 #ifndef STORE_INT_H
 #define STORE_INT_H
 
+#include <pthread.h>
+
 #include <lmdb.h>
 #include <cjson/cJSON.h>
 
@@ -25,11 +27,18 @@ enum store_dbi {
 #define STORE_SCHEMA		1
 #define STORE_MAP_INITIAL	((size_t)256 << 20)
 
+/*
+ * One handle may serve several threads (the daemon's listener and its sync
+ * client).  Transactions hold the lock shared; growing the map, which LMDB
+ * allows only while this process has no transaction open, holds it alone.
+ * The detail of the last failure is kept per thread.
+ */
 struct store {
-	MDB_env		*env;
-	MDB_dbi		 dbi[DBI_N];
-	size_t		 mapsize;
-	char		 err[512];
+	MDB_env			*env;
+	MDB_dbi			 dbi[DBI_N];
+	size_t			 mapsize;
+	pthread_rwlock_t	 lock;
+	int			 locked;	/* lock initialised */
 };
 
 struct store_txn {

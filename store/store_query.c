@@ -134,7 +134,8 @@ visits_load(struct store_txn *t, struct visits *vs)
 		return rc;
 	if (vs->nomem)
 		return STORE_NOMEM;
-	qsort(vs->v, vs->n, sizeof(*vs->v), visit_cmp);
+	if (vs->n > 1)
+		qsort(vs->v, vs->n, sizeof(*vs->v), visit_cmp);
 	return STORE_OK;
 }
 

@@ -300,7 +300,8 @@ medians(struct rep *p)
 	long			*all;
 	size_t			 i, j, k;
 
-	qsort(p->days, p->ndays, sizeof(*p->days), daymark_cmp);
+	if (p->ndays > 1)
+		qsort(p->days, p->ndays, sizeof(*p->days), daymark_cmp);
 	if ((all = calloc(p->ndays + 1, sizeof(*all))) == NULL)
 		return STORE_NOMEM;
 	for (i = 0; i < r->nrows; i++)
@@ -313,7 +314,8 @@ medians(struct rep *p)
 	}
 	for (i = 0; i < p->ndays; i++)
 		all[i] = p->days[i].days;
-	qsort(all, p->ndays, sizeof(*all), long_cmp);
+	if (p->ndays > 1)
+		qsort(all, p->ndays, sizeof(*all), long_cmp);
 	r->total.median_days = median(all, p->ndays);
 	free(all);
 	return STORE_OK;

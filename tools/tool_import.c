@@ -70,11 +70,7 @@ row_body(struct tool *t, char **f, const int col[COL_N], const char *path,
 
 	if (f[col[COL_ID]][0] == '\0')
 		tool_die(TOOL_EXIT_USAGE, "%s: line %zu: empty id", path, line);
-	tool_qualify(t, f[col[COL_ID]], 0, id);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "address", f[col[COL_ADDRESS]]);
-	cJSON_AddStringToObject(o, "group", f[col[COL_GROUP]]);
+	people = -1;
 	if (col[COL_PEOPLE] >= 0 && f[col[COL_PEOPLE]][0] != '\0') {
 		errno = 0;
 		people = strtol(f[col[COL_PEOPLE]], &end, 10);
@@ -82,8 +78,14 @@ row_body(struct tool *t, char **f, const int col[COL_N], const char *path,
 			tool_die(TOOL_EXIT_USAGE, "%s: line %zu: people \"%s\" "
 			    "is not a number from 0 to 1000", path, line,
 			    f[col[COL_PEOPLE]]);
-		cJSON_AddNumberToObject(o, "people", (double)people);
 	}
+	tool_qualify(t, f[col[COL_ID]], 0, id);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "address", f[col[COL_ADDRESS]]);
+	cJSON_AddStringToObject(o, "group", f[col[COL_GROUP]]);
+	if (people >= 0)
+		cJSON_AddNumberToObject(o, "people", (double)people);
 	if (col[COL_TAGS] >= 0 && f[col[COL_TAGS]][0] != '\0') {
 		tags = cJSON_AddArrayToObject(o, "tags");
 		for (p = f[col[COL_TAGS]]; p != NULL; ) {
@@ -163,7 +165,8 @@ load(struct import *im, const char *path)
 	sorted = tool_xcalloc(im->n + 1, sizeof(*sorted));
 	for (i = 0; i < im->n; i++)
 		sorted[i] = &im->rows[i];
-	qsort(sorted, im->n, sizeof(*sorted), row_cmp);
+	if (im->n > 1)
+		qsort(sorted, im->n, sizeof(*sorted), row_cmp);
 	for (i = 1; i < im->n; i++)
 		if (strcmp(sorted[i]->id, sorted[i - 1]->id) == 0)
 			tool_die(TOOL_EXIT_USAGE, "%s: line %zu: duplicate id %s "
