@@ -1,7 +1,8 @@
 /*
- * sync/: the node's signing key, and signed checkpoints of log prefixes.
- * (The wire format, the push/pull client and the server's handlers come
- * with the district sync.)  The only code that calls crypto_sign_*.
+ * sync/: the node's signing key, signed checkpoints of log prefixes, the
+ * wire format of batches, the server's request handlers (functions from a
+ * request to an answer, over the store) and the push/pull client (libcurl).
+ * The only code that calls crypto_sign_* and includes <curl/curl.h>.
  */
 #ifndef SYNC_H
 #define SYNC_H
@@ -72,5 +73,155 @@ struct sync_checkpoint {
 enum sync_status sync_checkpoint_verify(const char *line, size_t len,
 	    struct sync_checkpoint *out, char *err, size_t errlen)
 	    WARN_UNUSED;
+
+/*
+ * A signed answer: the hub holds log up to have, whose last entry hashes to
+ * head, at its clock's at_ms.  The sender checks it with the hub's key.
+ */
+enum sync_status sync_receipt_make(const struct sync_key *, const char *log,
+	    uint64_t have, const unsigned char head[STORE_HASH_BYTES],
+	    uint64_t at_ms, struct store_buf *out) WARN_UNUSED;
+struct sync_receipt {
+	char		 log[STORE_LOG_MAX + 1];
+	uint64_t	 have;
+	unsigned char	 head[STORE_HASH_BYTES];
+	uint64_t	 at_ms;
+	char		 key[SYNC_PK_B64];
+};
+/* Parses a receipt (JSON text) and checks its signature. */
+enum sync_status sync_receipt_verify(const char *json, size_t len,
+	    struct sync_receipt *, char *err, size_t errlen) WARN_UNUSED;
+
+/*
+ * Signs an HTTP request for the node-authenticated calls: the headers
+ * X-Minqing-Node, X-Minqing-Time and X-Minqing-Signature over
+ * "minqing/request/v1\n" METHOD "\n" TARGET "\n" NODE "\n" TIME "\n".
+ * sig must hold SYNC_SIG_B64 bytes.
+ */
+#define SYNC_SIG_B64	89
+void		 sync_request_sign(const struct sync_key *, const char *method,
+		    const char *target, const char *node, uint64_t time_ms,
+		    char *sig);
+/* Checks such a signature with a base64 public key. */
+int		 sync_request_verify(const char *key, const char *method,
+		    const char *target, const char *node, const char *time,
+		    const char *sig);
+
+/* The node, as the sync code sees it. */
+#define SYNC_HUB_KEYS	8
+struct sync_node {
+	struct store		*st;
+	char			 node[STORE_NODE_MAX + 1];
+	const struct sync_key	*key;
+	/* Keys of the nodes above, whose streams may come down. */
+	char			 hub_keys[SYNC_HUB_KEYS][SYNC_PK_B64];
+	size_t			 nhub_keys;
+};
+
+/*
+ * Whether key may sign log's checkpoint at seq: this node's own key for its
+ * logs; a key configured for the nodes above; else the key enrolled for the
+ * log's node (by this node, or by a relay this node enrolled), or one it
+ * rotated to, and not past a revocation's cut-off.  SYNC_PERM and a reason.
+ */
+enum sync_status sync_trust_check(struct store_txn *, const struct sync_node *,
+	    const char *log, uint64_t seq, const char *key, char *err,
+	    size_t errlen) WARN_UNUSED;
+/* The key a node signs requests with now, base64, or SYNC_PERM. */
+enum sync_status sync_trust_node_key(struct store_txn *,
+	    const struct sync_node *, const char *node, char *key, char *err,
+	    size_t errlen) WARN_UNUSED;
+/* Whether node reaches target through enrolment (target itself, or a node
+ * it enrolled as a relay). */
+int		 sync_trust_reaches(struct store_txn *, const char *node,
+		    const char *target);
+
+/* What became of a batch, as an HTTP status and a JSON error code. */
+struct sync_result {
+	int		 http;		/* 200, 400, 403, 409, 413 */
+	const char	*error;		/* NULL on success */
+	char		 detail[256];
+	uint64_t	 have;		/* entries of the log held now */
+	unsigned char	 head[STORE_HASH_BYTES];
+	uint64_t	 added;
+};
+
+/*
+ * Checks a batch (a checkpoint line, then entry lines, NDJSON) for log and
+ * adds what is new, in one transaction: the chain from what is held, then
+ * one signature, then the entries, the records and the checkpoint.  An old
+ * batch again changes nothing; a proven fork freezes the log and keeps the
+ * evidence.  Bad input changes nothing.
+ */
+enum sync_status sync_batch_apply(const struct sync_node *, const char *log,
+	    const char *body, size_t len, size_t max_entries,
+	    struct sync_result *) WARN_UNUSED;
+
+/* Server side: one HTTP request in, one answer out; no socket. */
+struct sync_request {
+	const char	*method;
+	const char	*path;		/* without the query */
+	const char	*query;		/* after '?', or NULL */
+	const char	*content_type;
+	const char	*auth_node;	/* the X-Minqing-* headers, or NULL */
+	const char	*auth_time;
+	const char	*auth_sig;
+	const char	*body;
+	size_t		 body_len;
+	uint64_t	 now_ms;	/* the server's clock, for receipts */
+};
+struct sync_response {
+	int		 status;
+	const char	*content_type;
+	struct store_buf body;		/* caller frees */
+};
+struct sync_limits {
+	size_t		 max_entries;	/* entries in one batch */
+	size_t		 max_bytes;	/* bytes of one request body */
+};
+void		 sync_server_handle(const struct sync_node *,
+		    const struct sync_limits *, const struct sync_request *,
+		    struct sync_response *);
+
+/* Client side. */
+struct sync_client_conf {
+	const char	*url;		/* https://host:port */
+	const char	*cacert;	/* "" for the system's */
+	const char	*pin;		/* CURLOPT_PINNEDPUBLICKEY, or "" */
+	int		 allow_http;	/* plain http, for tests only */
+	long		 connect_timeout_s;
+	long		 low_speed_time_s;
+	size_t		 batch_entries;
+	size_t		 batch_bytes;
+};
+struct sync_client;
+enum sync_status sync_client_new(const struct sync_client_conf *,
+	    struct sync_client **) WARN_UNUSED;
+void		 sync_client_free(struct sync_client *);
+/* Asked now and then during a cycle: non-zero stops it. */
+typedef int	(*sync_progress_fn)(void *, const char *log, uint64_t done,
+		    uint64_t total);
+/*
+ * One cycle: pushes every log the upstream lacks (own log first), in
+ * batches cut at checkpoints, then pulls the streams addressed to this
+ * node.  Marks entries delivered only from a signed 200.  The outcome
+ * (last success, last error, clock offset) is kept in the store for
+ * `minqing sync status`; err gets the first failure.
+ */
+enum sync_status sync_client_cycle(struct sync_client *,
+	    const struct sync_node *, sync_progress_fn, void *, char *err,
+	    size_t errlen) WARN_UNUSED;
+
+/* What `sync status` shows, read from the store. */
+struct sync_status_info {
+	uint64_t	 pending;		/* own entries not acknowledged */
+	uint64_t	 last_success_ms;	/* 0 for never */
+	uint64_t	 last_attempt_ms;
+	char		 last_error[256];
+	int64_t		 offset_ms;		/* hub clock minus ours */
+	int		 have_offset;
+};
+enum sync_status sync_status_read(const struct sync_node *,
+	    struct sync_status_info *) WARN_UNUSED;
 
 #endif /* SYNC_H */
