@@ -46,6 +46,11 @@ enum sync_status sync_key_save(const struct sync_key *, const char *dir,
  */
 enum sync_status sync_key_load(const char *dir, struct sync_key **,
 	    char *err, size_t errlen) WARN_UNUSED;
+/* The same, with a suffix on both file names (node.key.next). */
+enum sync_status sync_key_save_as(const struct sync_key *, const char *dir,
+	    const char *suffix, char *err, size_t errlen) WARN_UNUSED;
+enum sync_status sync_key_load_as(const char *dir, const char *suffix,
+	    struct sync_key **, char *err, size_t errlen) WARN_UNUSED;
 /* The public key, base64 (SYNC_PK_B64 bytes). */
 void		 sync_key_public(const struct sync_key *, char *b64);
 void		 sync_key_free(struct sync_key *);
@@ -117,6 +122,10 @@ struct sync_node {
 	char			 hub_keys[SYNC_HUB_KEYS][SYNC_PK_B64];
 	size_t			 nhub_keys;
 };
+
+/* Sets the keys of the nodes above from base64 keys separated by spaces
+ * or commas; -1 if one is not a public key. */
+int		 sync_node_hub_keys(struct sync_node *, const char *);
 
 /*
  * Whether key may sign log's checkpoint at seq: this node's own key for its

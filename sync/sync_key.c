@@ -94,6 +94,13 @@ enum sync_status
 sync_key_save(const struct sync_key *k, const char *dir, char *err,
     size_t errlen)
 {
+	return sync_key_save_as(k, dir, "", err, errlen);
+}
+
+enum sync_status
+sync_key_save_as(const struct sync_key *k, const char *dir,
+    const char *suffix, char *err, size_t errlen)
+{
 	char			*b64;
 	char			 path[4096], pub[SYNC_PK_B64 + 1];
 	size_t			 n;
@@ -106,7 +113,7 @@ sync_key_save(const struct sync_key *k, const char *dir, char *err,
 	sodium_bin2base64(b64, n, k->sk, crypto_sign_SECRETKEYBYTES,
 	    sodium_base64_VARIANT_ORIGINAL);
 	b64[n - 1] = '\n';
-	snprintf(path, sizeof(path), "%s/%s", dir, SYNC_KEYFILE);
+	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_KEYFILE, suffix);
 	rc = write_file(path, b64, n, 0600, err, errlen);
 	sodium_memzero(b64, n + 1);
 	sodium_free(b64);
@@ -115,13 +122,20 @@ sync_key_save(const struct sync_key *k, const char *dir, char *err,
 	sync_key_public(k, pub);
 	n = strlen(pub);
 	pub[n] = '\n';
-	snprintf(path, sizeof(path), "%s/%s", dir, SYNC_PUBFILE);
+	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_PUBFILE, suffix);
 	return write_file(path, pub, n + 1, 0644, err, errlen);
 }
 
 enum sync_status
 sync_key_load(const char *dir, struct sync_key **out, char *err,
     size_t errlen)
+{
+	return sync_key_load_as(dir, "", out, err, errlen);
+}
+
+enum sync_status
+sync_key_load_as(const char *dir, const char *suffix, struct sync_key **out,
+    char *err, size_t errlen)
 {
 	struct sync_key		*k = NULL;
 	struct stat		 sb;
@@ -133,7 +147,7 @@ sync_key_load(const char *dir, struct sync_key **out, char *err,
 	int			 fd;
 
 	*out = NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, SYNC_KEYFILE);
+	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_KEYFILE, suffix);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? SYNC_NOKEY : SYNC_IO;

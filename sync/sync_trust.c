@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "sync/sync.h"
 
@@ -51,9 +52,16 @@ key_at(const char *base, const cJSON *keys, uint64_t seq)
 	const char	*k = base;
 
 	list = cJSON_GetObjectItemCaseSensitive(keys, "keys");
-	cJSON_ArrayForEach(it, list)
+	cJSON_ArrayForEach(it, list) {
 		if (num(it, "from", UINT64_MAX) <= seq && str(it, "key") != NULL)
 			k = str(it, "key");
+		else if (k == base && str(it, "old") != NULL) {
+			/* Before the first rotation: the key it replaced. */
+			k = str(it, "old");
+			break;
+		} else
+			break;
+	}
 	return k;
 }
 
@@ -172,4 +180,28 @@ sync_trust_reaches(struct store_txn *t, const char *node, const char *target)
 	ok = by != NULL && strcmp(by, node) == 0;
 	cJSON_Delete(peer);
 	return ok;
+}
+
+int
+sync_node_hub_keys(struct sync_node *me, const char *s)
+{
+	char		 buf[1024], *p, *tok;
+	unsigned char	 pk[SYNC_PK_BYTES];
+	size_t		 n;
+
+	me->nhub_keys = 0;
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = buf; (tok = strsep(&p, " ,")) != NULL; ) {
+		if (*tok == '\0')
+			continue;
+		if (me->nhub_keys == SYNC_HUB_KEYS || strlen(tok) >= SYNC_PK_B64 ||
+		    sodium_base642bin(pk, sizeof(pk), tok, strlen(tok), NULL,
+		    &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    n != sizeof(pk))
+			return -1;
+		snprintf(me->hub_keys[me->nhub_keys++], SYNC_PK_B64, "%s", tok);
+	}
+	return 0;
 }

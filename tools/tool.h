@@ -54,6 +54,11 @@ int	tool_report(struct tool *, int, char **);
 int	tool_export(struct tool *, int, char **);
 int	tool_log(struct tool *, int, char **);
 int	tool_verify(struct tool *, int, char **);
+int	tool_upstream(struct tool *, int, char **);
+int	tool_sync(struct tool *, int, char **);
+int	tool_key(struct tool *, int, char **);
+/* Finishes or undoes a key rotation that a crash interrupted. */
+void	tool_key_recover(struct tool *);
 
 /* Prints "minqing: ..." on stderr and exits with code. */
 void	tool_die(int code, const char *, ...)
@@ -64,6 +69,8 @@ void	tool_die_store(struct tool *, enum store_status, const char *what)
 void	*tool_xcalloc(size_t, size_t);
 char	*tool_xstrdup(const char *);
 
+/* The node as sync/ sees it: store, key, id, the keys of nodes above. */
+void	tool_sync_node(struct tool *, struct sync_node *);
 /* Opens the configuration and the store; with write also the key. */
 void	tool_open(struct tool *, int write);
 void	tool_close(struct tool *);
@@ -104,8 +111,13 @@ struct tool_entry {
  * with a signed checkpoint of the new head.  Dies on failure.
  */
 void	tool_write(struct tool *, struct tool_entry *, size_t);
+/* The same into another of this node's logs (HUB/to-BRANCH). */
+void	tool_write_to(struct tool *, const char *log, struct tool_entry *,
+	    size_t);
 /* Signs the head of this node's log in txn (used by bulk writers). */
 enum store_status tool_checkpoint(struct tool *, struct store_txn *);
+enum store_status tool_checkpoint_log(struct tool *, struct store_txn *,
+	    const char *log);
 
 /* Output. */
 void	tool_print_json(cJSON *);		/* takes ownership */

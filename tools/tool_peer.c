@@ -56,6 +56,9 @@ peer_revoke(struct tool *t, int argc, char **argv)
 	const char		*json;
 	size_t			 len;
 	struct store_txn	*txn;
+	struct store_loginfo	 li;
+	char			 log[STORE_LOG_MAX + 1];
+	uint64_t		 cut;
 	enum store_status	 rc;
 	int			 ch;
 
@@ -64,15 +67,22 @@ peer_revoke(struct tool *t, int argc, char **argv)
 			reason = tool_text("--reason", optarg);
 	if (optind + 1 != argc)
 		tool_usage("peer", TOOL_EXIT_USAGE);
+	if (!store_valid_node(argv[optind]))
+		tool_die(TOOL_EXIT_USAGE, "\"%s\" is not a node id",
+		    argv[optind]);
 	tool_open(t, 1);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
 	rc = store_get_record(txn, STORE_K_PEER, argv[optind], &json, &len);
-	store_txn_abort(txn);
 	if (rc == STORE_NOTFOUND)
 		tool_die(TOOL_EXIT_USAGE, "unknown peer %s", argv[optind]);
+	/* What the node signed up to now stays good; nothing after. */
+	snprintf(log, sizeof(log), "%s/main", argv[optind]);
+	cut = store_log_info(txn, log, &li) == STORE_OK ? li.seq : 0;
+	store_txn_abort(txn);
 	e.body = cJSON_CreateObject();
 	cJSON_AddStringToObject(e.body, "node", argv[optind]);
+	cJSON_AddNumberToObject(e.body, "seq", (double)cut);
 	if (reason != NULL)
 		cJSON_AddStringToObject(e.body, "reason", reason);
 	tool_write(t, &e, 1);
@@ -84,8 +94,10 @@ peer_revoke(struct tool *t, int argc, char **argv)
 int
 tool_peer(struct tool *t, int argc, char **argv)
 {
-	static const char *const fields[] = { "node", "role", "revoked", "key" };
-	static const char *const heads[] = { "NODE", "ROLE", "REVOKED", "KEY" };
+	static const char *const fields[] = { "node", "role", "revoked",
+	    "certifier", "key" };
+	static const char *const heads[] = { "NODE", "ROLE", "REVOKED",
+	    "ENROLLED BY", "KEY" };
 
 	if (argc < 2)
 		tool_usage("peer", TOOL_EXIT_USAGE);
@@ -96,7 +108,7 @@ tool_peer(struct tool *t, int argc, char **argv)
 	if (strcmp(argv[1], "list") == 0) {
 		(void)tool_getopt(t, "peer", argc - 1, argv + 1, "", NULL);
 		tool_open(t, 0);
-		tool_records_print(t, STORE_K_PEER, 4, fields, heads);
+		tool_records_print(t, STORE_K_PEER, 5, fields, heads);
 		return 0;
 	}
 	tool_usage("peer", TOOL_EXIT_USAGE);

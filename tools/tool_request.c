@@ -111,7 +111,9 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 	struct tool_entry	 e = { NULL, NULL, 0, "" };
 	struct reqargs		 a;
 	struct store_txn	*txn;
-	const char		*json;
+	cJSON			*st;
+	char			 log[STORE_LOG_MAX + 1];
+	const char		*json, *owner;
 	size_t			 len;
 	char			 today[11], *end;
 	long			 sat;
@@ -123,11 +125,24 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
 	rc = store_get_record(txn, STORE_K_REQUEST, e.id, &json, &len);
-	store_txn_abort(txn);
 	if (rc == STORE_NOTFOUND)
 		tool_die(TOOL_EXIT_USAGE, "unknown request %s", e.id);
 	if (rc != STORE_OK)
 		tool_die_store(t, rc, "read");
+	/*
+	 * A request raised by another node: the answer goes to the stream
+	 * addressed to that node, which pulls it down to the resident.
+	 */
+	if ((st = cJSON_ParseWithLength(json, len)) == NULL)
+		tool_die(TOOL_EXIT_FAIL, "request %s is unreadable", e.id);
+	owner = cJSON_GetStringValue(cJSON_GetObjectItem(st, "node"));
+	if (owner != NULL && strcmp(owner, t->node) != 0 &&
+	    store_valid_node(owner))
+		snprintf(log, sizeof(log), "%s/to-%s", t->node, owner);
+	else
+		snprintf(log, sizeof(log), "%s", t->mainlog);
+	cJSON_Delete(st);
+	store_txn_abort(txn);
 	e.body = cJSON_CreateObject();
 	cJSON_AddStringToObject(e.body, "id", e.id);
 	if (strcmp(verb, "escalate") == 0) {
@@ -177,7 +192,7 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 		cJSON_AddStringToObject(e.body, "note", a.note);
 	cJSON_AddStringToObject(e.body, "date", a.date != NULL ? a.date :
 	    tool_today(t, today));
-	tool_write(t, &e, 1);
+	tool_write_to(t, log, &e, 1);
 	cJSON_Delete(e.body);
 	tool_print_id(t, e.id);
 	return 0;

@@ -102,6 +102,7 @@ tool_open(struct tool *t, int write)
 	snprintf(t->node, sizeof(t->node), "%s", t->conf.node_id);
 	snprintf(t->mainlog, sizeof(t->mainlog), "%s/main", t->node);
 	if (write) {
+		tool_key_recover(t);
 		if ((src = sync_key_load(t->dir, &t->key, err, sizeof(err))) !=
 		    SYNC_OK)
 			tool_die(TOOL_EXIT_FAIL, "%s", err);
@@ -191,23 +192,29 @@ tool_list(const struct tool *t, const char *s, int qualify)
 enum store_status
 tool_checkpoint(struct tool *t, struct store_txn *txn)
 {
+	return tool_checkpoint_log(t, txn, t->mainlog);
+}
+
+enum store_status
+tool_checkpoint_log(struct tool *t, struct store_txn *txn, const char *log)
+{
 	struct store_loginfo	 li;
 	struct store_buf	 line = STORE_BUF_INIT;
 	enum store_status	 rc;
 
-	if ((rc = store_log_info(txn, t->mainlog, &li)) != STORE_OK)
+	if ((rc = store_log_info(txn, log, &li)) != STORE_OK)
 		return rc;
-	if (sync_checkpoint_make(t->key, t->mainlog, li.seq, li.head, &line) !=
+	if (sync_checkpoint_make(t->key, log, li.seq, li.head, &line) !=
 	    SYNC_OK)
 		return STORE_NOMEM;
-	rc = store_put_checkpoint(txn, t->mainlog, li.seq, line.data,
-	    line.len);
+	rc = store_put_checkpoint(txn, log, li.seq, line.data, line.len);
 	store_buf_free(&line);
 	return rc;
 }
 
 struct writectx {
 	struct tool		*t;
+	const char		*log;
 	struct tool_entry	*e;
 	size_t			 n;
 };
@@ -232,19 +239,25 @@ write_cb(struct store_txn *txn, void *arg)
 		}
 		if ((body = cJSON_PrintUnformatted(e->body)) == NULL)
 			return STORE_NOMEM;
-		rc = store_append(txn, w->t->mainlog, e->type, w->t->by, body,
-		    NULL);
+		rc = store_append(txn, w->log, e->type, w->t->by, body, NULL);
 		cJSON_free(body);
 		if (rc != STORE_OK)
 			return rc;
 	}
-	return tool_checkpoint(w->t, txn);
+	return tool_checkpoint_log(w->t, txn, w->log);
 }
 
 void
 tool_write(struct tool *t, struct tool_entry *e, size_t n)
 {
-	struct writectx		w = { t, e, n };
+	tool_write_to(t, t->mainlog, e, n);
+}
+
+void
+tool_write_to(struct tool *t, const char *log, struct tool_entry *e,
+    size_t n)
+{
+	struct writectx		w = { t, log, e, n };
 	enum store_status	rc;
 
 	if ((rc = store_write(t->st, write_cb, &w)) != STORE_OK)
@@ -319,4 +332,16 @@ tool_today(struct tool *t, char buf[11])
 {
 	store_date_format(t->today, buf);
 	return buf;
+}
+
+void
+tool_sync_node(struct tool *t, struct sync_node *me)
+{
+	memset(me, 0, sizeof(*me));
+	me->st = t->st;
+	me->key = t->key;
+	snprintf(me->node, sizeof(me->node), "%s", t->node);
+	if (sync_node_hub_keys(me, t->conf.upstream_hub_key) != 0)
+		tool_die(TOOL_EXIT_FAIL, "[upstream] hub_key: not base64 "
+		    "public keys");
 }

@@ -14,6 +14,7 @@
 
 struct vctx {
 	struct tool		*t;
+	struct sync_node	 me;
 	struct store_txn	*txn;
 	const char		*log;
 	uint64_t		 expect;	/* the seq due next */
@@ -69,34 +70,6 @@ entry_cb(uint64_t seq, const char *line, size_t len, void *arg)
 	return 0;
 }
 
-/* The key that may sign for log: ours, or the one enrolled for its node. */
-static int
-trusted(struct vctx *v, const char *log, const char *key)
-{
-	char			 node[STORE_NODE_MAX + 1], pub[SYNC_PK_B64];
-	const char		*json;
-	size_t			 len, n;
-	cJSON			*j;
-	int			 ok;
-
-	n = strcspn(log, "/");
-	snprintf(node, sizeof(node), "%.*s", (int)n, log);
-	if (strcmp(node, v->t->node) == 0) {
-		sync_key_public(v->t->key, pub);
-		return strcmp(pub, key) == 0;
-	}
-	if (store_get_record(v->txn, STORE_K_PEER, node, &json, &len) !=
-	    STORE_OK)
-		return 0;
-	if ((j = cJSON_ParseWithLength(json, len)) == NULL)
-		return 0;
-	ok = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j,
-	    "key")) != NULL && strcmp(cJSON_GetStringValue(
-	    cJSON_GetObjectItemCaseSensitive(j, "key")), key) == 0;
-	cJSON_Delete(j);
-	return ok;
-}
-
 static int
 ckpt_cb(uint64_t seq, const char *line, size_t len, void *arg)
 {
@@ -112,9 +85,9 @@ ckpt_cb(uint64_t seq, const char *line, size_t len, void *arg)
 		return broken(v, seq, err);
 	if (strcmp(ck.log, v->log) != 0 || ck.seq != seq)
 		return broken(v, seq, "checkpoint names another place");
-	if (!trusted(v, ck.log, ck.key))
-		return broken(v, seq, "checkpoint signed by a key not "
-		    "trusted for this log");
+	if (sync_trust_check(v->txn, &v->me, ck.log, seq, ck.key, err,
+	    sizeof(err)) != SYNC_OK)
+		return broken(v, seq, err);
 	if (store_log_get(v->txn, v->log, seq, &eline, &elen) != STORE_OK)
 		return broken(v, seq, "checkpoint for an entry not held");
 	store_hash(eline, elen, h);
@@ -175,6 +148,7 @@ tool_verify(struct tool *t, int argc, char **argv)
 	tool_open(t, 1);
 	memset(&v, 0, sizeof(v));
 	v.t = t;
+	tool_sync_node(t, &v.me);
 	if ((rc = store_read_begin(t->st, &v.txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
 	rc = store_logs_foreach(v.txn, log_cb, &v);

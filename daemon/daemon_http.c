@@ -1,0 +1,305 @@
+/*
+ * The HTTPS listener (libmicrohttpd with GnuTLS): limits on connections,
+ * per-IP connections, idle time and memory; bodies read raw, capped, and
+ * answered 413 past the cap; every request handed whole to the sync
+ * handlers, which know nothing of sockets.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+
+#define CONN_TIMEOUT_S		30
+#define CONN_LIMIT		256
+#define CONN_PER_IP		32
+#define CONN_MEMORY		(128 * 1024)
+#define PEM_MAX			(64 * 1024)
+
+struct daemon_http {
+	struct MHD_Daemon	*mhd;
+	const struct sync_node	*me;
+	struct sync_limits	 lim;
+	char			*cert;
+	char			*key;
+};
+
+/* One request: its raw target and its body. */
+struct conn {
+	char			*uri;
+	struct store_buf	 body;
+	int			 toobig;
+	int			 started;	/* headers seen */
+};
+
+static char *
+read_pem(const char *path)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("%s", path);
+		return NULL;
+	}
+	if (fstat(fd, &sb) == -1 || sb.st_size <= 0 || sb.st_size > PEM_MAX) {
+		log_warnx("%s: not a PEM file of a sensible size", path);
+		close(fd);
+		return NULL;
+	}
+	if ((buf = calloc(1, (size_t)sb.st_size + 1)) == NULL ||
+	    (n = read(fd, buf, (size_t)sb.st_size)) != sb.st_size) {
+		log_warnx("%s: cannot read", path);
+		free(buf);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	return buf;
+}
+
+static void *
+uri_cb(void *cls, const char *uri, struct MHD_Connection *mc)
+{
+	struct conn	*c;
+
+	(void)cls;
+	(void)mc;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->uri = strndup(uri, 2048)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct conn	*c = *con_cls;
+
+	(void)cls;
+	(void)mc;
+	(void)toe;
+	if (c == NULL)
+		return;
+	store_buf_free(&c->body);
+	free(c->uri);
+	free(c);
+	*con_cls = NULL;
+}
+
+static enum MHD_Result
+reply(struct MHD_Connection *mc, int status, const char *type,
+    const char *body, size_t len)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", type);
+	ret = MHD_queue_response(mc, (unsigned int)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *mc, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	static const char	 toobig[] = "{\"error\":\"too-large\","
+				    "\"detail\":\"the body is over the limit\"}";
+	struct daemon_http	*h = cls;
+	struct conn		*c = *con_cls;
+	struct sync_request	 req;
+	struct sync_response	 resp;
+	enum MHD_Result		 ret;
+	char			*q;
+
+	(void)version;
+	if (c == NULL)
+		return MHD_NO;
+	if (!c->started) {
+		/* The first call brings the headers only. */
+		c->started = 1;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		/* Past the cap the rest is read and dropped, then 413. */
+		if (!c->toobig && c->body.len + *upload_size <=
+		    h->lim.max_bytes) {
+			if (store_buf_add(&c->body, upload, *upload_size) !=
+			    STORE_OK)
+				return MHD_NO;
+		} else
+			c->toobig = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (c->toobig)
+		return reply(mc, 413, "application/json", toobig,
+		    sizeof(toobig) - 1);
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.method = method;
+	req.path = url;
+	if ((q = strchr(c->uri, '?')) != NULL)
+		req.query = q + 1;
+	req.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    "Content-Type");
+	req.auth_node = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    "X-Minqing-Node");
+	req.auth_time = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    "X-Minqing-Time");
+	req.auth_sig = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    "X-Minqing-Signature");
+	req.body = c->body.data != NULL ? c->body.data : "";
+	req.body_len = c->body.len;
+	req.now_ms = now_ms();
+	sync_server_handle(h->me, &h->lim, &req, &resp);
+	if (resp.status >= 400)
+		log_info("%s %s: %d", method, url, resp.status);
+	else
+		log_debug("%s %s: %d", method, url, resp.status);
+	ret = reply(mc, resp.status, resp.content_type,
+	    resp.body.data != NULL ? resp.body.data : "", resp.body.len);
+	store_buf_free(&resp.body);
+	return ret;
+}
+
+static int
+parse_address(const char *s, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)ss;
+	char			 host[128];
+	const char		*colon;
+	char			*end;
+	long			 port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL ||
+		    (size_t)(colon - s - 1) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s - 1),
+		    s + 1);
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL ||
+		    (size_t)(colon - s) >= sizeof(host))
+			return -1;
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	}
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535)
+		return -1;
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		return 0;
+	}
+	return -1;
+}
+
+struct daemon_http *
+daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
+    const char *address, const char *cert_file, const char *key_file,
+    int plain)
+{
+	struct daemon_http	*h;
+	struct sockaddr_storage	 ss;
+	unsigned int		 flags;
+
+	if (parse_address(address, &ss) != 0) {
+		log_warnx("listen address %s: not HOST:PORT", address);
+		return NULL;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->me = me;
+	h->lim = *lim;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (!plain) {
+		if ((h->cert = read_pem(cert_file)) == NULL ||
+		    (h->key = read_pem(key_file)) == NULL) {
+			daemon_http_stop(h);
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONN_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+	    plain ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, h->key,
+	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		log_warnx("listen on %s: cannot start the listener (address "
+		    "in use, or a bad certificate or key?)", address);
+		daemon_http_stop(h);
+		return NULL;
+	}
+	log_info("listening on %s (%s)", address, plain ? "plain http, for "
+	    "tests" : "https");
+	return h;
+}
+
+void
+daemon_http_stop(struct daemon_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	if (h->key != NULL) {
+		explicit_bzero(h->key, strlen(h->key));
+		free(h->key);
+	}
+	free(h->cert);
+	free(h);
+}

@@ -1,0 +1,292 @@
+/*
+ * minqingd: the node's daemon.  Its configuration sets its role: with
+ * [listen] it accepts pushes (hub), with [upstream] it pushes its logs and
+ * pulls what is addressed to it (branch), with both it relays.  Runs in
+ * the foreground, logs to stderr, stops on SIGTERM or SIGINT, re-reads its
+ * configuration on SIGHUP (a bad one keeps the old).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "daemon/conf.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "store/store.h"
+#include "sync/sync.h"
+
+#define TICK_MS		200
+#define MIN_GAP_MS	1000	/* between two cycles woken by writes */
+
+static volatile sig_atomic_t	quit, reload;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		quit = 1;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: minqingd [-v] [-d DIR] [--check-config]\n");
+	exit(2);
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+stop_cb(void *arg, const char *log, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	if (log != NULL)
+		log_debug("push %s: %" PRIu64 " of %" PRIu64, log, done, total);
+	return quit != 0;
+}
+
+struct state {
+	const char		*dir;
+	char			 path[4096];
+	struct conf		 conf;
+	struct store		*st;
+	struct sync_key		*key;
+	struct sync_node	 me;
+	struct sync_client	*client;
+	struct daemon_http	*http;
+};
+
+static int
+load(struct state *s, struct conf *c)
+{
+	char	err[512];
+
+	if (conf_load(s->path, c, err, sizeof(err)) != 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (c->upstream_url[0] != '\0' && c->upstream_hub_key[0] == '\0') {
+		log_warnx("%s: [upstream] needs hub_key", s->path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+client_make(struct state *s)
+{
+	struct sync_client_conf	cc;
+
+	sync_client_free(s->client);
+	s->client = NULL;
+	if (s->conf.upstream_url[0] == '\0')
+		return 0;
+	if (sync_node_hub_keys(&s->me, s->conf.upstream_hub_key) != 0) {
+		log_warnx("%s: [upstream] hub_key: not base64 public keys",
+		    s->path);
+		return -1;
+	}
+	memset(&cc, 0, sizeof(cc));
+	cc.url = s->conf.upstream_url;
+	cc.cacert = s->conf.upstream_cacert;
+	cc.pin = s->conf.upstream_pin;
+	cc.allow_http = strncmp(s->conf.upstream_url, "http://", 7) == 0;
+	cc.connect_timeout_s = 10;
+	cc.low_speed_time_s = 30;
+	cc.batch_entries = s->conf.sync_batch_entries;
+	cc.batch_bytes = s->conf.sync_batch_bytes;
+	if (sync_client_new(&cc, &s->client) != SYNC_OK) {
+		log_warnx("upstream %s: cannot set up the client",
+		    s->conf.upstream_url);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+do_reload(struct state *s)
+{
+	struct conf		 c;
+	struct sync_key		*k = NULL;
+	char			 err[512];
+
+	if (load(s, &c) != 0) {
+		log_warnx("reload: keeping the old configuration");
+		return;
+	}
+	if (sync_key_load(s->dir, &k, err, sizeof(err)) != SYNC_OK) {
+		log_warnx("reload: %s; keeping the old configuration", err);
+		return;
+	}
+	if (strcmp(c.node_id, s->conf.node_id) != 0 ||
+	    strcmp(c.listen_address, s->conf.listen_address) != 0)
+		log_warnx("reload: node id and [listen] change only on "
+		    "restart");
+	snprintf(c.node_id, sizeof(c.node_id), "%s", s->conf.node_id);
+	snprintf(c.listen_address, sizeof(c.listen_address), "%s",
+	    s->conf.listen_address);
+	s->conf = c;
+	/* The listener keeps a pointer to me: its key changes in place. */
+	sync_key_free(s->key);
+	s->key = k;
+	s->me.key = k;
+	if (client_make(s) != 0)
+		log_warnx("reload: upstream disabled until fixed");
+	log_info("reloaded %s", s->path);
+}
+
+/* Milliseconds to wait after the nth failure in a row: doubling, jittered. */
+static uint64_t
+backoff_ms(unsigned fails, uint64_t max_ms)
+{
+	uint64_t	d = 2000;
+
+	while (fails-- > 1 && d < max_ms)
+		d *= 2;
+	if (d > max_ms)
+		d = max_ms;
+	return d / 2 + randombytes_uniform((uint32_t)(d / 2 + 1));
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "check-config", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct state		 s;
+	struct sigaction	 sa;
+	struct sync_limits	 lim;
+	enum store_status	 rc;
+	char			 err[512];
+	uint64_t		 next = 0, now, seen = 0, last_cycle = 0, t;
+	unsigned		 fails = 0;
+	int			 ch, verbose = 0, check = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.dir = getenv("MINQING_DIR");
+	while ((ch = getopt_long(argc, argv, "d:vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			s.dir = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'c':
+			check = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (s.dir == NULL || *s.dir == '\0')
+		s.dir = ".";
+	log_init(verbose);
+	if (sodium_init() < 0)
+		fatalx("libsodium cannot start");
+	snprintf(s.path, sizeof(s.path), "%s/%s", s.dir, CONF_FILE);
+	if (load(&s, &s.conf) != 0)
+		exit(check ? 78 : 1);
+	if (check) {
+		printf("%s: ok\n", s.path);
+		return 0;
+	}
+	if ((rc = store_open(s.dir, 0, &s.st)) != STORE_OK)
+		fatalx("open store %s: %s", s.dir, *store_errmsg(s.st) ?
+		    store_errmsg(s.st) : store_strerror(rc));
+	if (sync_key_load(s.dir, &s.key, err, sizeof(err)) != SYNC_OK)
+		fatalx("%s", err);
+	s.me.st = s.st;
+	s.me.key = s.key;
+	snprintf(s.me.node, sizeof(s.me.node), "%s", s.conf.node_id);
+	if (client_make(&s) != 0)
+		exit(1);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if (s.conf.listen_address[0] != '\0') {
+		lim.max_entries = s.conf.sync_batch_entries;
+		lim.max_bytes = s.conf.sync_batch_bytes + 64 * 1024;
+		if ((s.http = daemon_http_start(&s.me, &lim,
+		    s.conf.listen_address, s.conf.listen_tls_cert,
+		    s.conf.listen_tls_key, s.conf.listen_plain_http)) == NULL)
+			exit(1);
+	}
+	log_info("minqingd %s started: node %s%s%s", PACKAGE_VERSION,
+	    s.conf.node_id, s.http != NULL ? ", listening" : "",
+	    s.client != NULL ? ", pushing upstream" : "");
+
+	while (!quit) {
+		if (reload) {
+			reload = 0;
+			do_reload(&s);
+			next = 0;
+		}
+		now = mono_ms();
+		/* Local writes wake the push early, a second apart at least. */
+		t = store_last_txn(s.st);
+		if (s.client != NULL && t != seen && fails == 0 &&
+		    now - last_cycle >= MIN_GAP_MS)
+			next = now;
+		if (s.client != NULL && now >= next) {
+			last_cycle = now;
+			if (sync_client_cycle(s.client, &s.me, stop_cb, NULL,
+			    err, sizeof(err)) == SYNC_OK) {
+				if (fails > 0)
+					log_info("sync with %s works again",
+					    s.conf.upstream_url);
+				fails = 0;
+				log_debug("sync cycle done");
+				next = mono_ms() + s.conf.sync_interval_s * 1000;
+			} else {
+				fails++;
+				t = backoff_ms(fails,
+				    s.conf.sync_max_backoff_s * 1000);
+				log_warnx("sync with %s: %s; retry in %" PRIu64
+				    " s", s.conf.upstream_url, err, t / 1000);
+				next = mono_ms() + t;
+			}
+			seen = store_last_txn(s.st);
+		}
+		usleep(TICK_MS * 1000);
+	}
+	log_info("stopping");
+	daemon_http_stop(s.http);
+	sync_client_free(s.client);
+	sync_key_free(s.key);
+	store_close(s.st);
+	return 0;
+}
