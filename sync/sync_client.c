@@ -441,6 +441,31 @@ emit_cb(uint64_t seq, const char *line, size_t len, void *arg)
 	return 0;
 }
 
+/* The last seq before the first rotation in (have, cut), else cut. */
+static uint64_t
+rotation_cut(struct store_txn *t, const char *node, uint64_t have,
+    uint64_t cut)
+{
+	const cJSON	*it;
+	const char	*json;
+	size_t		 len;
+	cJSON		*j;
+	uint64_t	 r;
+
+	if (store_get_record(t, STORE_K_KEYS, node, &json, &len) != STORE_OK ||
+	    (j = cJSON_ParseWithLength(json, len)) == NULL)
+		return cut;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, "keys")) {
+		r = json_u64(it, "from");
+		if (r > 0 && r - 1 > have && r - 1 < cut) {
+			cut = r - 1;
+			break;
+		}
+	}
+	cJSON_Delete(j);
+	return cut;
+}
+
 /*
  * The batch after have: entries up to a checkpoint, within the limits when
  * a stored checkpoint (or, for this node's own log, a fresh signature)
@@ -480,6 +505,11 @@ batch_make(struct sync_client *c, const struct sync_node *me,
 	sz.max_entries = c->batch_entries;
 	if (store_log_foreach(t, log, have, sizer_cb, &sz) != STORE_OK)
 		goto out;
+	/*
+	 * A batch never spans a key rotation: the entry that names the new
+	 * key must first be accepted under a checkpoint of the old one.
+	 */
+	sz.cut = rotation_cut(t, node, have, sz.cut);
 	memset(&f, 0, sizeof(f));
 	f.have = have;
 	f.cut = sz.cut;

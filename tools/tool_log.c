@@ -18,6 +18,20 @@ entry_cb(uint64_t seq, const char *line, size_t len, void *arg)
 	return 0;
 }
 
+struct upto {
+	uint64_t	upto;
+};
+
+static int
+upto_cb(uint64_t seq, const char *line, size_t len, void *arg)
+{
+	struct upto	*u = arg;
+
+	if (seq > u->upto)
+		return 1;
+	return entry_cb(seq, line, len, NULL);
+}
+
 struct names {
 	char	(*v)[STORE_LOG_MAX + 1];
 	size_t	 n, cap;
@@ -43,19 +57,26 @@ tool_log(struct tool *t, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "after", required_argument, NULL, 'a' },
+		{ "batch", no_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_txn	*txn;
 	struct names		 ns = { NULL, 0, 0 };
+	struct upto		 b = { 0 };
+	const char		*ck;
+	size_t			 cklen;
+	uint64_t		 upto;
 	const char		*log = NULL;
 	char			*end;
 	unsigned long long	 after = 0;
 	enum store_status	 rc;
 	size_t			 i;
-	int			 ch;
+	int			 ch, batch = 0;
 
 	while ((ch = tool_getopt(t, "log", argc, argv, "", longopts)) != -1) {
-		if (ch == 'a') {
+		if (ch == 'b')
+			batch = 1;
+		else if (ch == 'a') {
 			errno = 0;
 			after = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || end == optarg ||
@@ -72,10 +93,25 @@ tool_log(struct tool *t, int argc, char **argv)
 			tool_die(TOOL_EXIT_USAGE, "\"%s\" is not a log name "
 			    "(NODE/STREAM)", log);
 	}
+	if (batch && log == NULL)
+		tool_die(TOOL_EXIT_USAGE, "--batch needs a LOG");
 	tool_open(t, 0);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
-	if (log != NULL) {
+	if (batch) {
+		/* What a push would send: the newest checkpoint, then entries. */
+		rc = store_checkpoint_last(txn, log, &upto, &ck, &cklen);
+		if (rc == STORE_NOTFOUND)
+			tool_die(TOOL_EXIT_USAGE, "no checkpoint for %s in this "
+			    "store", log);
+		if (rc != STORE_OK)
+			tool_die_store(t, rc, "log");
+		printf("%.*s\n", (int)cklen, ck);
+		b.upto = upto;
+		if (upto > after && (rc = store_log_foreach(txn, log, after,
+		    upto_cb, &b)) != STORE_OK)
+			tool_die_store(t, rc, "log");
+	} else if (log != NULL) {
 		rc = store_log_foreach(txn, log, after, entry_cb, NULL);
 		if (rc == STORE_NOTFOUND)
 			tool_die(TOOL_EXIT_USAGE, "no log %s in this store",

@@ -43,7 +43,7 @@ const struct tool_cmd tool_cmds[] = {
 	{ "report", tool_report, "report [--from D] [--to D] [--by node|group]" },
 	{ "export", tool_export, "export --what households|members|visits|"
 	    "requests|students|donations|evaluations --format csv|jsonl" },
-	{ "log", tool_log, "log [LOG] [--after N]" },
+	{ "log", tool_log, "log [LOG] [--after N] [--batch]" },
 	{ "verify", tool_verify, "verify" },
 	{ "upstream", tool_upstream, "upstream set URL --key HUBKEY "
 	    "[--key KEY...] [--cacert FILE] [--pin sha256//BASE64]" },
