@@ -189,6 +189,8 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	req.body_len = c->body.len;
 	req.now_ms = now_ms();
 	sync_server_handle(h->me, &h->lim, &req, &resp);
+	if (resp.note[0] != '\0')
+		log_warnx("%s", resp.note);
 	if (resp.status >= 400)
 		log_info("%s %s: %d", method, url, resp.status);
 	else

@@ -153,6 +153,7 @@ struct sync_result {
 	uint64_t	 have;		/* entries of the log held now */
 	unsigned char	 head[STORE_HASH_BYTES];
 	uint64_t	 added;
+	uint64_t	 future;	/* added entries dated ahead of now_ms */
 };
 
 /*
@@ -163,8 +164,10 @@ struct sync_result {
  * evidence.  Bad input changes nothing.
  */
 enum sync_status sync_batch_apply(const struct sync_node *, const char *log,
-	    const char *body, size_t len, size_t max_entries,
+	    const char *body, size_t len, size_t max_entries, uint64_t now_ms,
 	    struct sync_result *) WARN_UNUSED;
+/* Entries whose clock is this far past the receiver's are flagged. */
+#define SYNC_FUTURE_MS	(5 * 60 * 1000)
 
 /* Server side: one HTTP request in, one answer out; no socket. */
 struct sync_request {
@@ -183,6 +186,7 @@ struct sync_response {
 	int		 status;
 	const char	*content_type;
 	struct store_buf body;		/* caller frees */
+	char		 note[256];	/* for the operator's log, or "" */
 };
 struct sync_limits {
 	size_t		 max_entries;	/* entries in one batch */

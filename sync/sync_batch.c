@@ -21,10 +21,12 @@ struct line {
 	const char	*p;
 	size_t		 len;
 	uint64_t	 seq;
+	uint64_t	 hlc;
 };
 
 struct batch {
 	const struct sync_node	*me;
+	uint64_t		 now_ms;
 	const char		*log;
 	const char		*ckline;
 	size_t			 cklen;
@@ -118,6 +120,7 @@ chain(struct batch *b)
 			return -1;
 		}
 		b->lines[i].seq = h.seq;
+		b->lines[i].hlc = h.hlc;
 		store_hash(b->lines[i].p, b->lines[i].len, hash);
 		store_hash_hex(hash, hex);
 	}
@@ -217,6 +220,9 @@ apply_cb(struct store_txn *t, void *arg)
 		if (rc != STORE_OK)
 			return rc;
 		b->res->added++;
+		/* A sender whose clock runs ahead: kept, and flagged. */
+		if (b->lines[i].hlc / 1000 > b->now_ms + SYNC_FUTURE_MS)
+			b->res->future++;
 	}
 	if (b->ck.seq > li.seq || store_checkpoint_last(t, b->log, &seq,
 	    &line, &len) != STORE_OK || seq < b->ck.seq) {
@@ -234,7 +240,8 @@ apply_cb(struct store_txn *t, void *arg)
 
 enum sync_status
 sync_batch_apply(const struct sync_node *me, const char *log,
-    const char *body, size_t len, size_t max_entries, struct sync_result *res)
+    const char *body, size_t len, size_t max_entries, uint64_t now_ms,
+    struct sync_result *res)
 {
 	struct batch		b;
 	char			err[256];
@@ -244,6 +251,7 @@ sync_batch_apply(const struct sync_node *me, const char *log,
 	memset(res, 0, sizeof(*res));
 	memset(&b, 0, sizeof(b));
 	b.me = me;
+	b.now_ms = now_ms;
 	b.log = log;
 	b.res = res;
 	if (split(&b, body, len, max_entries) != 0)

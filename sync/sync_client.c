@@ -751,7 +751,7 @@ pull_log(struct cycle *cy, const char *log, uint64_t want)
 			return;
 		}
 		if (sync_batch_apply(cy->me, log, c->resp.data, c->resp.len,
-		    SIZE_MAX, &res) != SYNC_OK) {
+		    SIZE_MAX, now_ms(), &res) != SYNC_OK) {
 			snprintf(msg, sizeof(msg), "pull %s: %s: %s", log,
 			    res.error != NULL ? res.error : "failed",
 			    res.detail);

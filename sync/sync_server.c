@@ -140,7 +140,7 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 		return;
 	}
 	if (sync_batch_apply(me, log, req->body, req->body_len,
-	    lim->max_entries, &res) != SYNC_OK) {
+	    lim->max_entries, req->now_ms, &res) != SYNC_OK) {
 		j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "error", res.error != NULL ?
 		    res.error : "failed");
@@ -152,6 +152,12 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 	}
 	j = info_json(log, res.have, res.head);
 	cJSON_AddNumberToObject(j, "added", (double)res.added);
+	if (res.future > 0) {
+		cJSON_AddNumberToObject(j, "future", (double)res.future);
+		snprintf(r->note, sizeof(r->note), "%s: %llu entries dated "
+		    "more than 5 minutes in this hub's future (the sender's "
+		    "clock is ahead?)", log, (unsigned long long)res.future);
+	}
 	if (sync_receipt_make(me->key, log, res.have, res.head, req->now_ms,
 	    &rcpt) == SYNC_OK)
 		cJSON_AddItemToObject(j, "receipt", cJSON_Parse(rcpt.data));
@@ -415,6 +421,7 @@ sync_server_handle(const struct sync_node *me, const struct sync_limits *lim,
 
 	r->status = 500;
 	r->content_type = "application/json";
+	r->note[0] = '\0';
 	if (strcmp(req->path, "/v1/health") == 0) {
 		if (!get) {
 			fail(r, 405, "method", "use GET");

@@ -106,6 +106,9 @@ log_cb(const struct store_loginfo *li, void *arg)
 
 	v->log = li->name;
 	v->expect = 1;
+	if (li->frozen)
+		return broken(v, li->seq, "frozen: a fork was proven (two "
+		    "signed histories); the evidence is kept");
 	if ((rc = store_log_foreach(v->txn, li->name, 0, entry_cb, v)) !=
 	    STORE_OK)
 		return broken(v, 0, store_strerror(rc));
