@@ -73,6 +73,15 @@ unchanged() {
 }
 
 finish() {
+	local f
+	# Daemons write sanitizer reports to their logs, not to the test.
+	for f in "$T"/*/daemon.log; do
+		[ -f "$f" ] || continue
+		if grep -qE "Sanitizer|runtime error" "$f"; then
+			not_ok "sanitizer report in $(basename "$(dirname "$f")")'s log"
+			grep -E -A12 "Sanitizer|runtime error" "$f" | head -30 | sed 's/^/# /'
+		fi
+	done
 	echo "# $checks checks, $fails failed"
 	[ "$fails" = 0 ] || exit 1
 	exit 0
