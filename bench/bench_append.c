@@ -9,6 +9,11 @@
  * SQLite as "minqing household import" loads it into a store: every row is
  * checked first, then written in transactions of 5000, so that bench/run can
  * time the two programs side by side.
+ * Mode "receive" adds the entry lines of a file (NDJSON, as "minqing log
+ * NODE/STREAM" prints them) to the store in folder STOREDIR with
+ * store_put_entry(), RECEIVE_CHUNK per transaction inside store_write(): the
+ * store's side of a hub taking a push, without the network, so that bench/run
+ * can set the HTTPS ingest beside it.  Only the writing is timed.
  *
  * The SQLite side keeps what the store keeps: the exact entry line with its
  * hash chain (prev is the BLAKE2b-256 of the previous line), the record's
@@ -42,6 +47,7 @@
 #define BENCH_TYPE	"household.add"
 #define APPEND_CHUNK	1000
 #define IMPORT_CHUNK	5000
+#define RECEIVE_CHUNK	5000
 #define CSV_MAX_FIELDS	16
 
 struct sqlb {
@@ -54,6 +60,17 @@ struct sqlb {
 struct appendctx {
 	size_t	 next, done, n;
 	char	 body[512];
+};
+
+/* One entry line of a file read whole. */
+struct eline {
+	const char	*p;
+	size_t		 len;
+};
+
+struct receivectx {
+	const struct eline	*lines;
+	size_t			 next, done, n;
 };
 
 struct row {
@@ -701,11 +718,100 @@ import(const char *path, double t0)
 	return 0;
 }
 
+static enum store_status
+receive_cb(struct store_txn *txn, void *arg)
+{
+	struct receivectx	*r = arg;
+	size_t			 i, end;
+	enum store_status	 rc;
+
+	end = r->next + RECEIVE_CHUNK;
+	if (end > r->n)
+		end = r->n;
+	for (i = r->next; i < end; i++)
+		if ((rc = store_put_entry(txn, r->lines[i].p,
+		    r->lines[i].len)) != STORE_OK)
+			return rc;
+	r->done = end;
+	return STORE_OK;
+}
+
+/*
+ * The entry lines of path go into the store in dir (made when there is
+ * none), as a hub adds a branch's entries: store_put_entry() of the exact
+ * bytes, RECEIVE_CHUNK per transaction.  Prints entries, seconds and rate.
+ */
+static int
+receive(const char *dir, const char *path)
+{
+	struct store		*st = NULL;
+	struct store_txn	*txn;
+	struct store_loginfo	 li;
+	struct store_entry_head	 h;
+	struct receivectx	 r;
+	struct eline		*lines = NULL;
+	enum store_status	 rc;
+	char			*buf, *p, *end, *nl, err[256];
+	size_t			 len, n = 0, cap = 0;
+	double			 t0, t1;
+
+	buf = file_read(path, &len);
+	for (p = buf, end = buf + len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl == p)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if ((lines = reallocarray(lines, cap,
+			    sizeof(*lines))) == NULL)
+				die("out of memory");
+		}
+		lines[n].p = p;
+		lines[n++].len = (size_t)(nl - p);
+	}
+	if (n == 0)
+		die("%s: no entry lines", path);
+	if (store_entry_peek(lines[0].p, lines[0].len, &h, err,
+	    sizeof(err)) != STORE_OK)
+		die("%s: line 1: %s", path, err);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		die("mkdir %s: %s", dir, strerror(errno));
+	if ((rc = store_open(dir, STORE_CREATE, &st)) != STORE_OK)
+		die("store_open %s: %s", dir, st != NULL ?
+		    store_errmsg(st) : store_strerror(rc));
+	memset(&r, 0, sizeof(r));
+	r.lines = lines;
+	r.n = n;
+	t0 = now_s();
+	while (r.next < r.n) {
+		if ((rc = store_write(st, receive_cb, &r)) != STORE_OK)
+			die("store_write at %zu: %s: %s", r.next,
+			    store_strerror(rc), store_errmsg(st));
+		r.next = r.done;
+	}
+	t1 = now_s();
+	if ((rc = store_read_begin(st, &txn)) != STORE_OK ||
+	    (rc = store_log_info(txn, h.log, &li)) != STORE_OK)
+		die("log info: %s", store_errmsg(st));
+	store_txn_abort(txn);
+	if (li.seq != h.seq - 1 + n)
+		die("%s holds %" PRIu64 " entries, not %zu", h.log, li.seq,
+		    (size_t)(h.seq - 1 + n));
+	store_close(st);
+	printf("minqing store_put_entry: %zu entries of %s in %.3f s, %.0f "
+	    "entries/s\n", n, h.log, t1 - t0, (double)n / (t1 - t0));
+	free(lines);
+	free(buf);
+	return 0;
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: bench_append [append] [N [ROUNDS]]\n"
-	    "       bench_append import FILE.csv\n");
+	    "       bench_append import FILE.csv\n"
+	    "       bench_append receive STOREDIR FILE.ndjson\n");
 	exit(2);
 }
 
@@ -752,6 +858,11 @@ main(int argc, char **argv)
 		if (argc != 3)
 			usage();
 		return import(argv[2], t0);
+	}
+	if (argc > 1 && strcmp(argv[1], "receive") == 0) {
+		if (argc != 4)
+			usage();
+		return receive(argv[2], argv[3]);
 	}
 	if (argc > 1 && strcmp(argv[1], "append") == 0)
 		arg++;
