@@ -191,7 +191,8 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	sync_server_handle(h->me, &h->lim, &req, &resp);
 	if (resp.note[0] != '\0')
 		log_warnx("%s", resp.note);
-	if (resp.status >= 400)
+	/* A 404 is how a new branch's first push begins: no news. */
+	if (resp.status >= 400 && resp.status != 404)
 		log_info("%s %s: %d", method, url, resp.status);
 	else
 		log_debug("%s %s: %d", method, url, resp.status);

@@ -83,6 +83,7 @@ tool_upstream(struct tool *t, int argc, char **argv)
 	char		 keys[CONF_STR_MAX] = "", path[4096], section[1024];
 	char		 err[512];
 	const char	*cacert = NULL, *pin = NULL, *url;
+	char		*abs = NULL;
 	struct conf	 c;
 	size_t		 n = 0;
 	int		 ch;
@@ -115,13 +116,13 @@ tool_upstream(struct tool *t, int argc, char **argv)
 		tool_die(TOOL_EXIT_USAGE, "URL: \"%s\" is not https://HOST:PORT",
 		    url);
 	if (cacert != NULL) {
-		check_value("--cacert", cacert);
-		if (cacert[0] != '/')
-			tool_die(TOOL_EXIT_USAGE, "--cacert: give an absolute "
-			    "path");
-		if (access(cacert, R_OK) != 0)
+		/* The daemon runs elsewhere: keep the absolute path. */
+		if ((abs = realpath(cacert, NULL)) == NULL ||
+		    access(abs, R_OK) != 0)
 			tool_die(TOOL_EXIT_USAGE, "--cacert: %s: %s", cacert,
 			    strerror(errno));
+		check_value("--cacert", abs);
+		cacert = abs;
 	}
 	if (pin != NULL) {
 		check_value("--pin", pin);
@@ -144,5 +145,6 @@ tool_upstream(struct tool *t, int argc, char **argv)
 		tool_print_id(t, url);
 	else
 		printf("upstream %s\n", url);
+	free(abs);
 	return 0;
 }
