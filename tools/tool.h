@@ -138,6 +138,11 @@ void	tool_records_print(struct tool *, char kind, size_t nfields,
 /* A field of a record state as text, into buf. */
 const char *tool_field_text(const cJSON *, const char *, char *, size_t);
 
+/* The report as one self-contained HTML page, written to path. */
+void	tool_report_html(struct tool *, struct store_txn *,
+	    const struct store_report *, const struct store_query *,
+	    const char *path);
+
 /* CSV reading (RFC 4180). */
 struct tool_csv;
 struct tool_csv *tool_csv_open(const char *path, char *err, size_t errlen);

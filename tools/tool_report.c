@@ -133,12 +133,13 @@ tool_report(struct tool *t, int argc, char **argv)
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "html", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_report	*rep;
 	struct store_query	 q;
 	struct store_txn	*txn;
-	const char		*from = NULL, *to = NULL;
+	const char		*from = NULL, *to = NULL, *html = NULL;
 	char			 fromd[11], tod[11];
 	enum store_status	 rc;
 	cJSON			*o, *rows;
@@ -151,6 +152,8 @@ tool_report(struct tool *t, int argc, char **argv)
 			from = optarg;
 		else if (ch == 't')
 			to = optarg;
+		else if (ch == 'H')
+			html = optarg;
 		else if (ch == 'b') {
 			if (strcmp(optarg, "node") == 0)
 				by = STORE_BY_NODE;
@@ -169,6 +172,14 @@ tool_report(struct tool *t, int argc, char **argv)
 		tool_die_store(t, rc, "read");
 	if ((rc = store_report(txn, &q, by, &rep)) != STORE_OK)
 		tool_die_store(t, rc, "report");
+	if (html != NULL) {
+		tool_report_html(t, txn, rep, &q, html);
+		store_txn_abort(txn);
+		store_report_free(rep);
+		if (!t->json)
+			printf("report written to %s\n", html);
+		return 0;
+	}
 	store_txn_abort(txn);
 	store_date_format(q.from, fromd);
 	store_date_format(q.to, tod);

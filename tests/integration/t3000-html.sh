@@ -1,0 +1,56 @@
+#!/bin/sh
+# report --html: one self-contained page (no script, no fetch), every
+# outside string escaped; rendered by headless Chromium without console
+# errors.  MINQING_SCREENSHOT=FILE keeps the picture.
+. "$(dirname "$0")/lib.sh"
+export MINQING_TODAY=2026-11-30
+B=$T/b
+make_branch "$B" >/dev/null && ok "branch made" || not_ok "branch made"
+run() { mq -d "$B" "$@" >/dev/null || not_ok "setup: $*"; }
+run visit add H1 --team m1 --date 2026-03-01
+run visit add H3 --team m3 --date 2026-06-01
+run visit add H4 --team m3 --date 2026-07-01
+run request open H1 --category property --summary "楼道灯 <script>alert(1)</script> & \"x\"" --date 2026-10-01
+run request open H2 --category livelihood --summary "水压低" --date 2026-09-01
+run request reply R2 --text "已修" --date 2026-09-10
+run request open H3 --category renovation --summary "旧区改造" --date 2026-08-01
+run request escalate R3 --to street
+run request escalate R3 --to district
+run request reply R3 --text "已列入计划" --from district --date 2026-09-15
+run request open H4 --category special-group --summary "助餐" --date 2026-11-10
+run student add S1 --name 陈晨 --university 复旦大学 --since 2026-09-01
+run donation add --student S1 --amount 150000 --from 支部党员 --date 2026-09-10
+run eval add --year 2026 --kind resident-team --subject m1 --score 93
+run eval add --year 2026 --kind branch-member --subject m2 --score 88
+
+check "report --html" mq -d "$B" report --by group --html "$T/report.html"
+expect_eq "says where" "report written to $T/report.html" "$(cat "$T/out")"
+H=$T/report.html
+grep -q '^<!DOCTYPE html>' "$H" && ok "an HTML document" || not_ok "an HTML document"
+expect_eq "four goal cards" 4 "$(grep -o 'class="card"' "$H" | wc -l)"
+expect_eq "three charts and a ladder as inline SVG" 3 "$(grep -o '<svg ' "$H" | wc -l)"
+expect_eq "no script" 0 "$(grep -ci '<script' "$H")"
+expect_eq "nothing fetched" 0 "$(grep -Eci '(src|href)=|url\(|@import|https?://' "$H")"
+grep -q '楼道灯 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;' "$H" && ok "outside text escaped" || not_ok "outside text escaped"
+grep -q 'zb-bs-0301-R1' "$H" && ok "overdue R1 listed" || not_ok "overdue R1 listed"
+grep -q '33.3% (1/3)\|50.0% (1/2)' "$H" && ok "coverage figures" || not_ok "coverage figures"
+fails_with "unwritable path" 1 "report.html.new" mq -d "$B" report --html "$T/none/report.html"
+expect_eq "no half-written file left" "" "$(ls "$T/none" 2>/dev/null)"
+
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+	echo "# chromium not installed: the page is not rendered"
+	finish
+fi
+mkdir "$T/profile"
+timeout 90 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$T/profile" --enable-logging=stderr --v=0 --window-size=1000,1500 \
+    --screenshot="$T/report.png" "file://$H" >"$T/chrome.log" 2>&1
+ok "chromium ran (exit $?)"
+case $(od -An -tx1 -N8 "$T/report.png" 2>/dev/null | tr -d ' \n') in
+89504e470d0a1a0a) ok "a PNG screenshot";; *) not_ok "a PNG screenshot"; tail -5 "$T/chrome.log" | sed 's/^/# /';; esac
+[ "$(stat -c %s "$T/report.png" 2>/dev/null || echo 0)" -gt 20000 ] && ok "the picture has content" || not_ok "the picture has content"
+expect_eq "no console errors" "" "$(grep -E 'CONSOLE|Uncaught|ERR_' "$T/chrome.log")"
+[ -n "${MINQING_SCREENSHOT:-}" ] && cp "$T/report.png" "$MINQING_SCREENSHOT"
+finish
