@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,9 @@
 #include <unistd.h>
 
 #include <sodium.h>
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "daemon/conf.h"
 #include "daemon/daemon.h"
@@ -29,6 +33,23 @@
 #define MIN_GAP_MS	1000	/* between two cycles woken by writes */
 
 static volatile sig_atomic_t	quit, reload;
+
+/* Tells systemd (Type=notify) how the daemon is; nothing without it. */
+static void __attribute__((format(printf, 1, 2)))
+notify(const char *fmt, ...)
+{
+#ifdef HAVE_SYSTEMD
+	va_list	ap;
+	char	buf[512];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	(void)sd_notify(0, buf);
+#else
+	(void)fmt;
+#endif
+}
 
 static void
 on_signal(int sig)
@@ -55,15 +76,6 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static int
-stop_cb(void *arg, const char *log, uint64_t done, uint64_t total)
-{
-	(void)arg;
-	if (log != NULL)
-		log_debug("push %s: %" PRIu64 " of %" PRIu64, log, done, total);
-	return quit != 0;
-}
-
 struct state {
 	const char		*dir;
 	char			 path[4096];
@@ -74,6 +86,44 @@ struct state {
 	struct sync_client	*client;
 	struct daemon_http	*http;
 };
+
+static int
+stop_cb(void *arg, const char *log, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	if (log != NULL) {
+		log_debug("push %s: %" PRIu64 " of %" PRIu64, log, done, total);
+		notify("STATUS=pushing %s: %" PRIu64 " of %" PRIu64, log, done,
+		    total);
+	}
+	return quit != 0;
+}
+
+/* STATUS: the last sync and what is still pending. */
+static void
+notify_status(struct state *s)
+{
+	struct sync_status_info	si;
+	time_t			t;
+	struct tm		tm;
+	char			when[32] = "never";
+
+	if (s->client == NULL) {
+		notify("STATUS=listening; no upstream");
+		return;
+	}
+	if (sync_status_read(&s->me, &si) != SYNC_OK)
+		return;
+	if (si.last_success_ms != 0) {
+		t = (time_t)(si.last_success_ms / 1000);
+		localtime_r(&t, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	notify("STATUS=last sync %s; %" PRIu64 " entries pending%s%s", when,
+	    si.pending, si.last_error[0] != '\0' ? "; last error: " : "",
+	    si.last_error);
+}
+
 
 static int
 load(struct state *s, struct conf *c)
@@ -129,8 +179,10 @@ do_reload(struct state *s)
 	struct sync_key		*k = NULL;
 	char			 err[512];
 
+	notify("RELOADING=1");
 	if (load(s, &c) != 0) {
 		log_warnx("reload: keeping the old configuration");
+		notify("READY=1");
 		return;
 	}
 	if (sync_key_load(s->dir, &k, err, sizeof(err)) != SYNC_OK) {
@@ -152,6 +204,7 @@ do_reload(struct state *s)
 	if (client_make(s) != 0)
 		log_warnx("reload: upstream disabled until fixed");
 	log_info("reloaded %s", s->path);
+	notify("READY=1");
 }
 
 /* Milliseconds to wait after the nth failure in a row: doubling, jittered. */
@@ -248,6 +301,9 @@ main(int argc, char *argv[])
 	log_info("minqingd %s started: node %s%s%s", PACKAGE_VERSION,
 	    s.conf.node_id, s.http != NULL ? ", listening" : "",
 	    s.client != NULL ? ", pushing upstream" : "");
+	/* Ready: the store is open and the listener is up. */
+	notify("READY=1");
+	notify_status(&s);
 
 	while (!quit) {
 		if (reload) {
@@ -280,10 +336,12 @@ main(int argc, char *argv[])
 				next = mono_ms() + t;
 			}
 			seen = store_last_txn(s.st);
+			notify_status(&s);
 		}
 		usleep(TICK_MS * 1000);
 	}
 	log_info("stopping");
+	notify("STOPPING=1");
 	daemon_http_stop(s.http);
 	sync_client_free(s.client);
 	sync_key_free(s.key);
