@@ -219,7 +219,8 @@ typedef int	(*sync_progress_fn)(void *, const char *log, uint64_t done,
  * batches cut at checkpoints, then pulls the streams addressed to this
  * node.  Marks entries delivered only from a signed 200.  The outcome
  * (last success, last error, clock offset) is kept in the store for
- * `minqing sync status`; err gets the first failure.
+ * `minqing sync status`; err gets the first failure.  SYNC_IO when the
+ * upstream gave no answer at all, SYNC_BADMSG when it refused something.
  */
 enum sync_status sync_client_cycle(struct sync_client *,
 	    const struct sync_node *, sync_progress_fn, void *, char *err,

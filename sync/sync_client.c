@@ -603,6 +603,7 @@ ack_put(const struct sync_node *me, const char *log, uint64_t have)
 }
 
 struct cycle {
+	int			 unreachable;	/* a request got no answer */
 	struct sync_client	*c;
 	const struct sync_node	*me;
 	char			*err;
@@ -635,6 +636,7 @@ push_log(struct cycle *cy, const struct store_loginfo *li)
 	snprintf(target, sizeof(target), "/v1/logs/%s", li->name);
 	if ((rc = request(c, cy->me, "GET", target, NULL, 0, 0, msg,
 	    sizeof(msg))) != SYNC_OK) {
+		cy->unreachable = 1;
 		cycle_error(cy, msg);
 		return rc;
 	}
@@ -660,6 +662,7 @@ push_log(struct cycle *cy, const struct store_loginfo *li)
 		t0 = now_ms();
 		if ((rc = request(c, cy->me, "POST", target, body.data,
 		    body.len, 0, msg, sizeof(msg))) != SYNC_OK) {
+			cy->unreachable = 1;
 			cycle_error(cy, msg);
 			break;
 		}
@@ -742,6 +745,7 @@ pull_log(struct cycle *cy, const char *log, uint64_t want)
 		    PRIu64 "&limit=%zu", log, held, c->batch_entries);
 		if (request(c, cy->me, "GET", target, NULL, 0, 1, msg,
 		    sizeof(msg)) != SYNC_OK) {
+			cy->unreachable = 1;
 			cycle_error(cy, msg);
 			return;
 		}
@@ -782,6 +786,7 @@ pull(struct cycle *cy)
 	snprintf(target, sizeof(target), "/v1/inbox/%s", cy->me->node);
 	if (request(c, cy->me, "GET", target, NULL, 0, 1, msg, sizeof(msg)) !=
 	    SYNC_OK) {
+		cy->unreachable = 1;
 		cycle_error(cy, msg);
 		return;
 	}
@@ -842,7 +847,9 @@ sync_client_cycle(struct sync_client *c, const struct sync_node *me,
 	}
 	if (store_write(me->st, metaput_cb, &m) != STORE_OK)
 		cycle_error(&cy, "cannot write the sync status");
-	return cy.failed ? SYNC_IO : SYNC_OK;
+	if (!cy.failed)
+		return SYNC_OK;
+	return cy.unreachable ? SYNC_IO : SYNC_BADMSG;
 }
 
 struct pending {

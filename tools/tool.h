@@ -19,11 +19,13 @@
 #define TOOL_EXIT_OK	0
 #define TOOL_EXIT_FAIL	1
 #define TOOL_EXIT_USAGE	2
+#define TOOL_EXIT_UNREACHABLE	3	/* the upstream gave no answer */
 
 struct tool {
 	const char	*dir;
 	const char	*by;
 	int		 json;
+	int		 csv;
 	struct conf	 conf;
 	struct store	*st;
 	struct sync_key	*key;
@@ -119,7 +121,8 @@ enum store_status tool_checkpoint(struct tool *, struct store_txn *);
 enum store_status tool_checkpoint_log(struct tool *, struct store_txn *,
 	    const char *log);
 
-/* Output. */
+/* Output: JSON, or CSV with the same columns when --csv was given. */
+extern int tool_csv_mode;
 void	tool_print_json(cJSON *);		/* takes ownership */
 void	tool_print_id(struct tool *, const char *id);
 size_t	tool_text_width(const char *);
@@ -142,6 +145,18 @@ const char *tool_field_text(const cJSON *, const char *, char *, size_t);
 void	tool_report_html(struct tool *, struct store_txn *,
 	    const struct store_report *, const struct store_query *,
 	    const char *path);
+
+/*
+ * A progress bar on stderr when it is a terminal (count, rate, time left);
+ * nothing otherwise.  Start from TOOL_BAR_INIT.
+ */
+struct tool_bar {
+	int		tty;		/* -1: not yet asked */
+	uint64_t	start_ms;
+};
+#define TOOL_BAR_INIT	{ -1, 0 }
+void	tool_progress(struct tool_bar *, const char *what, uint64_t done,
+	    uint64_t total);
 
 /* CSV reading (RFC 4180). */
 struct tool_csv;

@@ -210,6 +210,7 @@ int
 tool_import(struct tool *t, int argc, char **argv)
 {
 	struct import		 im;
+	struct tool_bar		 bar = TOOL_BAR_INIT;
 	enum store_status	 rc;
 	cJSON			*o;
 	size_t			 i;
@@ -223,6 +224,7 @@ tool_import(struct tool *t, int argc, char **argv)
 	im.t = t;
 	load(&im, argv[optind]);
 	while (im.next < im.n) {
+		tool_progress(&bar, "import", im.next, im.n);
 		if ((rc = store_write(t->st, chunk_cb, &im)) != STORE_OK) {
 			snprintf(what, sizeof(what), "import stopped after %zu "
 			    "of %zu rows", im.next, im.n);
@@ -230,6 +232,8 @@ tool_import(struct tool *t, int argc, char **argv)
 		}
 		im.next = im.done;
 	}
+	if (im.n > IMPORT_CHUNK)
+		tool_progress(&bar, "import", im.n, im.n);
 	for (i = 0; i < im.n; i++) {
 		free(im.rows[i].id);
 		cJSON_free(im.rows[i].body);

@@ -59,7 +59,8 @@ usage(int code)
 	const struct tool_cmd	*c;
 	FILE			*fp = code == 0 ? stdout : stderr;
 
-	fprintf(fp, "usage: minqing [-d DIR] [--json] [--by WHO] COMMAND ...\n"
+	fprintf(fp, "usage: minqing [-d DIR] [--json|--csv] [--by WHO] COMMAND "
+	    "...\n"
 	    "commands:\n");
 	for (c = tool_cmds; c->name != NULL; c++)
 		fprintf(fp, "  %s\n", c->name);
@@ -98,6 +99,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -120,6 +122,9 @@ main(int argc, char *argv[])
 			break;
 		case 'j':
 			t.json = 1;
+			break;
+		case 'C':
+			t.json = tool_csv_mode = 1;
 			break;
 		case 'b':
 			t.by = optarg;

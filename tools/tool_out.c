@@ -6,15 +6,128 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tools/tool.h"
+
+int	tool_csv_mode;
+
+/* A CSV cell: text as is, numbers, booleans as true/false, lists joined. */
+static void
+csv_cell(const cJSON *v, int last)
+{
+	struct store_buf	 b = STORE_BUF_INIT;
+	const cJSON		*it;
+	char			*s;
+
+	if (cJSON_IsString(v))
+		tool_csv_field(stdout, v->valuestring, last);
+	else if (cJSON_IsArray(v)) {
+		cJSON_ArrayForEach(it, v) {
+			if (b.len > 0 && store_buf_add(&b, ",", 1) != STORE_OK)
+				tool_die(TOOL_EXIT_FAIL, "out of memory");
+			if (cJSON_IsString(it) ? store_buf_addstr(&b,
+			    it->valuestring) != STORE_OK : 0)
+				tool_die(TOOL_EXIT_FAIL, "out of memory");
+		}
+		tool_csv_field(stdout, b.data != NULL ? b.data : "", last);
+		store_buf_free(&b);
+	} else if (cJSON_IsNull(v))
+		tool_csv_field(stdout, "", last);
+	else {
+		/* Numbers, booleans, and anything deeper as JSON text. */
+		s = cJSON_PrintUnformatted(v);
+		tool_csv_field(stdout, s != NULL ? s : "", last);
+		cJSON_free(s);
+	}
+}
+
+/* One row, or the header: an object's keys, nested objects as a.b.c. */
+static void
+csv_flat(const cJSON *o, const char *prefix, int header, int ncols,
+    int *col)
+{
+	const cJSON	*it;
+	char		 name[256];
+
+	cJSON_ArrayForEach(it, o) {
+		snprintf(name, sizeof(name), "%s%s%s", prefix,
+		    *prefix != '\0' ? "." : "", it->string);
+		if (cJSON_IsObject(it)) {
+			csv_flat(it, name, header, ncols, col);
+			continue;
+		}
+		(*col)++;
+		if (header)
+			tool_csv_field(stdout, name, *col == ncols);
+		else
+			csv_cell(it, *col == ncols);
+	}
+}
+
+static void
+csv_row(const cJSON *o, int header, int ncols)
+{
+	int	col = 0;
+
+	csv_flat(o, "", header, ncols, &col);
+}
+
+static int
+csv_ncols(const cJSON *o)
+{
+	const cJSON	*it;
+	int		 n = 0;
+
+	cJSON_ArrayForEach(it, o)
+		n += cJSON_IsObject(it) ? csv_ncols(it) : 1;
+	return n;
+}
+
+/*
+ * CSV (RFC 4180) with the columns of the JSON: an array of objects is a
+ * table; an object with "rows" and "total" (a report) is its rows then the
+ * total; an object alone is one row.
+ */
+static void
+print_csv(const cJSON *j)
+{
+	const cJSON	*rows, *it, *first, *total;
+	int		 n;
+
+	rows = cJSON_IsArray(j) ? j : cJSON_GetObjectItem(j, "rows");
+	total = cJSON_IsArray(j) ? NULL : cJSON_GetObjectItem(j, "total");
+	first = rows != NULL ? cJSON_GetArrayItem(rows, 0) : NULL;
+	if (first == NULL)
+		first = total != NULL ? total : rows == NULL ? j : NULL;
+	if (first == NULL || !cJSON_IsObject(first))
+		return;
+	n = csv_ncols(first);
+	csv_row(first, 1, n);
+	if (rows == NULL && total == NULL) {
+		csv_row(j, 0, n);
+		return;
+	}
+	cJSON_ArrayForEach(it, rows)
+		csv_row(it, 0, n);
+	if (total != NULL)
+		csv_row(total, 0, n);
+}
 
 void
 tool_print_json(cJSON *j)
 {
 	char	*s;
 
-	if (j == NULL || (s = cJSON_PrintUnformatted(j)) == NULL)
+	if (j == NULL)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	if (tool_csv_mode) {
+		print_csv(j);
+		cJSON_Delete(j);
+		return;
+	}
+	if ((s = cJSON_PrintUnformatted(j)) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	puts(s);
 	cJSON_free(s);
@@ -272,4 +385,45 @@ tool_records_print(struct tool *t, char kind, size_t nfields,
 		tool_table_print(r.tb, stdout);
 		tool_table_free(r.tb);
 	}
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+tool_progress(struct tool_bar *b, const char *what, uint64_t done,
+    uint64_t total)
+{
+	static const char	 hashes[] = "##############################";
+	uint64_t		 now, ms;
+	double			 rate;
+	int			 fill, width = 30;
+
+	if (b->tty < 0)
+		b->tty = isatty(STDERR_FILENO);
+	if (!b->tty || total == 0)
+		return;
+	now = mono_ms();
+	if (b->start_ms == 0)
+		b->start_ms = now;
+	ms = now - b->start_ms;
+	rate = ms > 0 ? (double)done * 1000 / (double)ms : 0;
+	fill = (int)((double)done / (double)total * width);
+	if (fill > width)
+		fill = width;
+	fprintf(stderr, "\r%-20.20s [%.*s%*s] %llu/%llu %.0f/s", what, fill,
+	    hashes, width - fill, "", (unsigned long long)done,
+	    (unsigned long long)total, rate);
+	if (rate > 0 && done < total)
+		fprintf(stderr, " %.0fs left  ", (double)(total - done) / rate);
+	else
+		fputs("          ", stderr);
+	if (done >= total)
+		fputc('\n', stderr);
 }

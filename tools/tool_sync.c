@@ -84,25 +84,11 @@ sync_status(struct tool *t)
 	return 0;
 }
 
-struct bar {
-	int		 tty;
-	uint64_t	 start_ms;
-};
-
 static int
 progress_cb(void *arg, const char *log, uint64_t done, uint64_t total)
 {
-	struct bar	*b = arg;
-	int		 width = 30, fill;
-
-	if (!b->tty || log == NULL || total == 0)
-		return 0;
-	fill = (int)((double)done / (double)total * width);
-	fprintf(stderr, "\r%-24.24s [%.*s%*s] %" PRIu64 "/%" PRIu64, log,
-	    fill, "##############################", width - fill, "", done,
-	    total);
-	if (done >= total)
-		fputc('\n', stderr);
+	if (log != NULL)
+		tool_progress(arg, log, done, total);
 	return 0;
 }
 
@@ -112,7 +98,7 @@ sync_now(struct tool *t)
 	struct sync_client_conf	 cc;
 	struct sync_client	*c;
 	struct sync_node	 me;
-	struct bar		 b;
+	struct tool_bar		 b = TOOL_BAR_INIT;
 	char			 err[1024];
 	enum sync_status	 rc;
 
@@ -132,12 +118,11 @@ sync_now(struct tool *t)
 	cc.batch_bytes = t->conf.sync_batch_bytes;
 	if (sync_client_new(&cc, &c) != SYNC_OK)
 		tool_die(TOOL_EXIT_FAIL, "cannot set up the client");
-	b.tty = isatty(STDERR_FILENO);
-	b.start_ms = 0;
 	rc = sync_client_cycle(c, &me, progress_cb, &b, err, sizeof(err));
 	sync_client_free(c);
 	if (rc != SYNC_OK)
-		tool_die(TOOL_EXIT_FAIL, "sync: %s", err);
+		tool_die(rc == SYNC_IO ? TOOL_EXIT_UNREACHABLE : TOOL_EXIT_FAIL,
+		    "sync: %s", err);
 	if (!t->json)
 		printf("synced with %s\n", t->conf.upstream_url);
 	return 0;

@@ -280,6 +280,7 @@ tool_getopt(struct tool *t, const char *cmd, int argc, char **argv,
 		    i < 36; i++)
 			all[i] = longopts[i];
 		all[i++] = (struct option){ "json", no_argument, NULL, 'J' };
+		all[i++] = (struct option){ "csv", no_argument, NULL, 'K' };
 		all[i++] = (struct option){ "help", no_argument, NULL, 'h' };
 		all[i] = (struct option){ NULL, 0, NULL, 0 };
 		snprintf(so, sizeof(so), "%sh", shortopts);
@@ -291,6 +292,10 @@ tool_getopt(struct tool *t, const char *cmd, int argc, char **argv,
 		c = getopt_long(argc, argv, so, all, NULL);
 		if (c == 'J') {
 			t->json = 1;
+			continue;
+		}
+		if (c == 'K') {
+			t->json = tool_csv_mode = 1;
 			continue;
 		}
 		if (c == 'h')

@@ -31,7 +31,7 @@ for n in "$A" "$B"; do
 	mq -d "$n" request open H2 --category other --summary "停车" --date 2026-11-20 >/dev/null
 done
 mq -d "$A" request reply R1 --text "已修" --date 2026-10-05 >/dev/null
-fails_with "sync now with the hub down" 1 "sync: .*(onnect|refused)" mq -d "$A" sync now
+fails_with "sync now with the hub down: exit 3" 3 "sync: .*(onnect|refused)" mq -d "$A" sync now
 mq -d "$A" --json sync status >"$T/st.json"
 expect_eq "status: pending, never synced" '[7,null]' "$(jq -c '[.pending,.last_success]' "$T/st.json")"
 case $(jq -r .last_error "$T/st.json") in *onnect*) ok "status names the reason";; *) not_ok "status names the reason: $(jq -r .last_error "$T/st.json")";; esac
@@ -94,7 +94,7 @@ make_node "$T/c" zb-c
 mq -d "$H" peer add zb-c --key "$(cat "$T/c.key")" >/dev/null
 mq -d "$T/c" upstream set "https://127.0.0.1:$port" --key "$(cat "$H.key")" --cacert "$T/other/ca.crt" >/dev/null
 mq -d "$T/c" member add m1 --name x --group g >/dev/null
-fails_with "untrusted certificate refused" 1 "sync: .*(SSL|certificate|TLS|issuer)" mq -d "$T/c" sync now
+fails_with "untrusted certificate refused: exit 3" 3 "sync: .*(SSL|certificate|TLS|issuer)" mq -d "$T/c" sync now
 expect_eq "nothing marked delivered" 1 "$(pending "$T/c")"
 mq -d "$T/c" --json sync status | jq -r .last_error | grep -Eq "SSL|certificate|issuer" && ok "status names the certificate" || not_ok "status names the certificate"
 
