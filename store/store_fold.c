@@ -101,7 +101,7 @@ static const struct field f_revoke[] = { REQ("node", F_NODE),
     OPT("reason", F_TEXT), { "seq", F_INT, 0, 0, 9007199254740991.0, NULL },
     END };
 static const struct field f_rotate[] = { REQ("node", F_NODE),
-    REQ("key", F_KEY), OPT("old", F_KEY), END };
+    REQ("key", F_KEY), OPT("old", F_KEY), OPT("proof", F_TEXT), END };
 
 struct etype {
 	const char		*name;
@@ -589,7 +589,9 @@ fold_rotate(const cJSON *state, const struct entry *e, cJSON **next,
 	if (set_str(k, "key", json_str(e->body, "key")) != 0 ||
 	    set_num(k, "from", (double)(e->seq + 1)) != 0 ||
 	    (json_str(e->body, "old") != NULL &&
-	    set_str(k, "old", json_str(e->body, "old")) != 0))
+	    set_str(k, "old", json_str(e->body, "old")) != 0) ||
+	    (json_str(e->body, "proof") != NULL &&
+	    set_str(k, "proof", json_str(e->body, "proof")) != 0))
 		goto nomem;
 	*next = st;
 	return STORE_OK;

@@ -112,6 +112,17 @@ int		 sync_request_verify(const char *key, const char *method,
 		    const char *target, const char *node, const char *time,
 		    const char *sig);
 
+/*
+ * A key rotation is signed by both keys: the old one through the checkpoint
+ * that covers the key.rotate entry, the new one by this proof over
+ * "minqing/rotate/v1\n" NODE "\n" OLD "\n" NEW "\n" (base64 keys).
+ * proof must hold SYNC_SIG_B64 bytes.
+ */
+void		 sync_rotation_proof(const struct sync_key *newkey,
+		    const char *node, const char *oldpub, char *proof);
+int		 sync_rotation_verify(const char *node, const char *oldpub,
+		    const char *newpub, const char *proof);
+
 /* The node, as the sync code sees it. */
 #define SYNC_HUB_KEYS	8
 struct sync_node {

@@ -169,3 +169,42 @@ sync_request_verify(const char *key, const char *method, const char *target,
 	store_buf_free(&b);
 	return ok;
 }
+
+#define ROTATE_TAG	"minqing/rotate/v1\n"
+
+void
+sync_rotation_proof(const struct sync_key *k, const char *node,
+    const char *oldpub, char *proof)
+{
+	unsigned char	sg[SYNC_SIG_BYTES];
+	char		msg[256], pub[SYNC_PK_B64];
+
+	sync_key_public(k, pub);
+	snprintf(msg, sizeof(msg), ROTATE_TAG "%s\n%s\n%s\n", node, oldpub,
+	    pub);
+	crypto_sign_detached(sg, NULL, (const unsigned char *)msg, strlen(msg),
+	    k->sk);
+	sodium_bin2base64(proof, SYNC_SIG_B64, sg, sizeof(sg),
+	    sodium_base64_VARIANT_ORIGINAL);
+}
+
+int
+sync_rotation_verify(const char *node, const char *oldpub,
+    const char *newpub, const char *proof)
+{
+	unsigned char	pk[SYNC_PK_BYTES], sg[SYNC_SIG_BYTES];
+	char		msg[256];
+	size_t		n;
+
+	if (node == NULL || oldpub == NULL || newpub == NULL || proof == NULL ||
+	    strlen(node) > STORE_NODE_MAX || strlen(oldpub) >= SYNC_PK_B64 ||
+	    sodium_base642bin(pk, sizeof(pk), newpub, strlen(newpub), NULL, &n,
+	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof(pk) ||
+	    sodium_base642bin(sg, sizeof(sg), proof, strlen(proof), NULL, &n,
+	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof(sg))
+		return 0;
+	snprintf(msg, sizeof(msg), ROTATE_TAG "%s\n%s\n%s\n", node, oldpub,
+	    newpub);
+	return crypto_sign_verify_detached(sg, (const unsigned char *)msg,
+	    strlen(msg), pk) == 0;
+}

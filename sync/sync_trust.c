@@ -44,23 +44,36 @@ num(const cJSON *o, const char *name, uint64_t dflt)
 	return (uint64_t)v->valuedouble;
 }
 
-/* The key that signs seq: the base key, or the last rotation before it. */
+/*
+ * The key that signs seq: the base key, or the last rotation before it.
+ * A rotation counts only with the new key's proof over the old one: a
+ * rotation signed by one key only is ignored.
+ */
 static const char *
-key_at(const char *base, const cJSON *keys, uint64_t seq)
+key_at(const char *node, const char *base, const cJSON *keys, uint64_t seq,
+    uint64_t since)
 {
 	const cJSON	*it, *list;
-	const char	*k = base;
+	const char	*k = base, *old, *nk;
+	int		 first = 1;
 
 	list = cJSON_GetObjectItemCaseSensitive(keys, "keys");
 	cJSON_ArrayForEach(it, list) {
-		if (num(it, "from", UINT64_MAX) <= seq && str(it, "key") != NULL)
-			k = str(it, "key");
-		else if (k == base && str(it, "old") != NULL) {
+		old = str(it, "old");
+		nk = str(it, "key");
+		/* A rotation older than the enrolment is superseded by it. */
+		if (!sync_rotation_verify(node, old, nk, str(it, "proof")) ||
+		    (since > 1 && num(it, "from", 0) <= since))
+			continue;
+		if (num(it, "from", UINT64_MAX) <= seq)
+			k = nk;
+		else {
 			/* Before the first rotation: the key it replaced. */
-			k = str(it, "old");
+			if (first && k == base && base == NULL)
+				k = old;
 			break;
-		} else
-			break;
+		}
+		first = 0;
 	}
 	return k;
 }
@@ -87,8 +100,9 @@ sync_trust_check(struct store_txn *t, const struct sync_node *me,
 	keys = record(t, STORE_K_KEYS, node);
 	if (strcmp(node, me->node) == 0) {
 		sync_key_public(me->key, pub);
-		want = key_at(pub, keys, seq);
-		if (strcmp(want, key) == 0 || strcmp(pub, key) == 0)
+		want = key_at(node, NULL, keys, seq, 1);
+		if ((want != NULL && strcmp(want, key) == 0) ||
+		    strcmp(pub, key) == 0)
 			rc = SYNC_OK;
 		else
 			snprintf(err, errlen, "%s is signed by a key that is "
@@ -109,7 +123,8 @@ sync_trust_check(struct store_txn *t, const struct sync_node *me,
 		snprintf(err, errlen, "node %s is revoked", node);
 		goto out;
 	}
-	want = key_at(str(peer, "key"), keys, seq);
+	want = key_at(node, str(peer, "key"), keys, seq, num(peer, "since",
+	    1));
 	if (seq < num(peer, "since", 1) || want == NULL ||
 	    strcmp(want, key) != 0) {
 		snprintf(err, errlen, "%s seq %llu is not signed by the key of "
@@ -154,7 +169,8 @@ sync_trust_node_key(struct store_txn *t, const struct sync_node *me,
 	keys = record(t, STORE_K_KEYS, node);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(peer, "revoked")))
 		snprintf(err, errlen, "node %s is revoked", node);
-	else if ((k = key_at(str(peer, "key"), keys, UINT64_MAX)) == NULL)
+	else if ((k = key_at(node, str(peer, "key"), keys, UINT64_MAX,
+	    num(peer, "since", 1))) == NULL)
 		snprintf(err, errlen, "node %s has no key", node);
 	else {
 		snprintf(key, SYNC_PK_B64, "%s", k);

@@ -20,6 +20,7 @@ struct rotate {
 	struct tool	*t;
 	char		 newpub[SYNC_PK_B64];
 	char		 oldpub[SYNC_PK_B64];
+	char		 proof[SYNC_SIG_B64];
 };
 
 static enum store_status
@@ -27,12 +28,13 @@ rotate_cb(struct store_txn *txn, void *arg)
 {
 	struct rotate		*r = arg;
 	struct tool		*t = r->t;
-	char			 body[256], since[24];
+	char			 body[384], since[24];
 	uint64_t		 seq;
 	enum store_status	 rc;
 
 	snprintf(body, sizeof(body), "{\"node\":\"%s\",\"key\":\"%s\","
-	    "\"old\":\"%s\"}", t->node, r->newpub, r->oldpub);
+	    "\"old\":\"%s\",\"proof\":\"%s\"}", t->node, r->newpub,
+	    r->oldpub, r->proof);
 	if ((rc = store_append(txn, t->mainlog, "key.rotate", t->by, body,
 	    &seq)) != STORE_OK ||
 	    (rc = tool_checkpoint(t, txn)) != STORE_OK)
@@ -78,6 +80,8 @@ key_rotate(struct tool *t)
 		tool_die(TOOL_EXIT_FAIL, "%s", err);
 	sync_key_public(k, r.newpub);
 	sync_key_public(t->key, r.oldpub);
+	/* Signed by both: the new key here, the old one by the checkpoint. */
+	sync_rotation_proof(k, t->node, r.oldpub, r.proof);
 	sync_key_free(k);
 	if ((rc = store_write(t->st, rotate_cb, &r)) != STORE_OK) {
 		unlink(path);
