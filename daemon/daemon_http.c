@@ -168,9 +168,12 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (c->toobig)
+	if (c->toobig) {
+		log_info("%s %s: 413 (body over %zu bytes)", method, url,
+		    h->lim.max_bytes);
 		return reply(mc, 413, "application/json", toobig,
 		    sizeof(toobig) - 1);
+	}
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
 	req.method = method;

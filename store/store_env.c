@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -281,6 +282,7 @@ store_open(const char *dir, int flags, struct store **out)
 		    "%s: not a minqing store (no data.mdb)", dir);
 	if ((mrc = mdb_env_create(&st->env)) != 0)
 		return store_mdb(st, mrc, "create environment");
+	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	st->mapsize = initial_mapsize();
 	if ((mrc = mdb_env_set_mapsize(st->env, st->mapsize)) != 0 ||
 	    (mrc = mdb_env_set_maxdbs(st->env, DBI_N + 4)) != 0 ||
@@ -379,6 +381,20 @@ grow(struct store *st)
 	pthread_rwlock_unlock(&st->lock);
 }
 
+/*
+ * Whether the store's disk is (nearly) full.  LMDB reports a failed page
+ * write as EIO on some file systems where the cause is ENOSPC.
+ */
+static int
+disk_full(const struct store *st)
+{
+	struct statvfs	sv;
+
+	if (statvfs(st->dir, &sv) != 0)
+		return 0;
+	return (uint64_t)sv.f_bavail * sv.f_frsize < ((uint64_t)1 << 20);
+}
+
 enum store_status
 store_write(struct store *st, store_write_fn fn, void *arg)
 {
@@ -404,6 +420,10 @@ store_write(struct store *st, store_write_fn fn, void *arg)
 			grow(st);
 			continue;
 		}
+		if (mrc == ENOSPC || (mrc == EIO && disk_full(st)))
+			return store_fail(st, STORE_IO, "commit: no space left on "
+			    "the store's disk (%s); nothing of this write was "
+			    "kept", st->dir);
 		return store_mdb(st, mrc, "commit");
 	}
 	return store_fail(st, STORE_FULL, "map size %zu bytes still too small",

@@ -39,6 +39,7 @@ struct store {
 	size_t			 mapsize;
 	pthread_rwlock_t	 lock;
 	int			 locked;	/* lock initialised */
+	char			 dir[4096];
 };
 
 struct store_txn {

@@ -135,7 +135,7 @@ chain(struct batch *b)
 
 /* A proven fork: both signed histories are kept, the log is frozen. */
 static enum store_status
-evidence(struct batch *b, struct store_txn *t)
+evidence(struct batch *b, struct store_txn *t, const struct store_loginfo *li)
 {
 	struct store_buf	 ev = STORE_BUF_INIT;
 	const char		*ours;
@@ -158,6 +158,8 @@ evidence(struct batch *b, struct store_txn *t)
 		rc = store_log_freeze(t, b->log, ev.data);
 	store_buf_free(&ev);
 	result(b->res, 409, "fork", "two signed histories of this log");
+	b->res->have = li->seq;
+	memcpy(b->res->head, li->head, sizeof(li->head));
 	return rc;
 }
 
@@ -197,7 +199,7 @@ apply_cb(struct store_txn *t, void *arg)
 			return rc;
 		if (len != b->lines[i].len || memcmp(line, b->lines[i].p,
 		    len) != 0)
-			return evidence(b, t);
+			return evidence(b, t, &li);
 	}
 	if (b->ck.seq <= li.seq) {
 		if ((rc = store_log_get(t, b->log, b->ck.seq, &line, &len)) !=
@@ -205,7 +207,7 @@ apply_cb(struct store_txn *t, void *arg)
 			return rc;
 		store_hash(line, len, h);
 		if (memcmp(h, b->ck.head, sizeof(h)) != 0)
-			return evidence(b, t);
+			return evidence(b, t, &li);
 	} else if (i == b->n || b->lines[i].seq != li.seq + 1) {
 		result(b->res, 409, "gap", "the batch does not start "
 		    "where the log ends");
@@ -216,7 +218,7 @@ apply_cb(struct store_txn *t, void *arg)
 	for (; i < b->n; i++) {
 		rc = store_put_entry(t, b->lines[i].p, b->lines[i].len);
 		if (rc == STORE_BROKEN)	/* authentic, yet not onto our head */
-			return evidence(b, t);
+			return evidence(b, t, &li);
 		if (rc != STORE_OK)
 			return rc;
 		b->res->added++;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -122,6 +123,21 @@ get_log(const struct sync_node *me, const char *log, struct sync_response *r)
 	}
 }
 
+/* application/x-ndjson, in any case, with or without parameters. */
+static int
+ndjson(const char *type)
+{
+	static const char	 want[] = "application/x-ndjson";
+	size_t			 n = sizeof(want) - 1;
+
+	if (type == NULL || strncasecmp(type, want, n) != 0)
+		return 0;
+	type += n;
+	while (*type == ' ' || *type == '\t')
+		type++;
+	return *type == '\0' || *type == ';';
+}
+
 static void
 post_log(const struct sync_node *me, const struct sync_limits *lim,
     const char *log, const struct sync_request *req, struct sync_response *r)
@@ -130,8 +146,7 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 	struct store_buf	 rcpt = STORE_BUF_INIT;
 	cJSON			*j;
 
-	if (req->content_type == NULL || strncmp(req->content_type,
-	    "application/x-ndjson", 20) != 0) {
+	if (!ndjson(req->content_type)) {
 		fail(r, 415, "content-type", "send application/x-ndjson");
 		return;
 	}

@@ -42,6 +42,9 @@ sync_status(struct tool *t)
 	tool_sync_node(t, &me);
 	if (sync_status_read(&me, &si) != SYNC_OK)
 		tool_die(TOOL_EXIT_FAIL, "cannot read the sync status");
+	/* Without an upstream nothing waits to go up. */
+	if (t->conf.upstream_url[0] == '\0')
+		si.pending = 0;
 	iso(si.last_success_ms, ok, sizeof(ok));
 	iso(si.last_attempt_ms, at, sizeof(at));
 	if (t->json) {
