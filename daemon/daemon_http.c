@@ -25,16 +25,18 @@
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 
-#define CONN_TIMEOUT_S		30
-#define CONN_LIMIT		256
-#define CONN_PER_IP		32
+#define CONN_TIMEOUT_S		15
+#define CONN_LIMIT		1000
+#define CONN_PER_IP		64
 #define CONN_MEMORY		(128 * 1024)
 #define PEM_MAX			(64 * 1024)
+#define BODIES_MAX		((size_t)64 << 20)	/* all bodies held */
 
 struct daemon_http {
 	struct MHD_Daemon	*mhd;
 	const struct sync_node	*me;
 	struct sync_limits	 lim;
+	size_t			 held;		/* bytes of bodies being read */
 	char			*cert;
 	char			*key;
 };
@@ -44,6 +46,7 @@ struct conn {
 	char			*uri;
 	struct store_buf	 body;
 	int			 toobig;
+	int			 busy;		/* over BODIES_MAX: 429 */
 	int			 started;	/* headers seen */
 };
 
@@ -95,13 +98,14 @@ static void
 completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct conn	*c = *con_cls;
+	struct daemon_http	*h = cls;
+	struct conn		*c = *con_cls;
 
-	(void)cls;
 	(void)mc;
 	(void)toe;
 	if (c == NULL)
 		return;
+	h->held -= c->body.len;
 	store_buf_free(&c->body);
 	free(c->uri);
 	free(c);
@@ -157,16 +161,42 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
-		/* Past the cap the rest is read and dropped, then 413. */
-		if (!c->toobig && c->body.len + *upload_size <=
-		    h->lim.max_bytes) {
+		/*
+		 * Past the cap the rest is read and dropped, then 413; past
+		 * what all connections together may hold, 429.
+		 */
+		if (c->toobig || c->busy)
+			;
+		else if (c->body.len + *upload_size > h->lim.max_bytes)
+			c->toobig = 1;
+		else if (h->held + *upload_size > BODIES_MAX)
+			c->busy = 1;
+		else {
 			if (store_buf_add(&c->body, upload, *upload_size) !=
 			    STORE_OK)
 				return MHD_NO;
-		} else
-			c->toobig = 1;
+			h->held += *upload_size;
+		}
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	if (c->busy) {
+		static const char	 busy[] = "{\"error\":\"busy\","
+					    "\"detail\":\"too many uploads at once; "
+					    "try again\"}";
+
+		log_info("%s %s: 429 (uploads over %zu bytes at once)", method,
+		    url, BODIES_MAX);
+		return reply(mc, 429, "application/json", busy,
+		    sizeof(busy) - 1);
+	}
+	/* No call of the API needs an escape: %00 would cut the path. */
+	if (strchr(c->uri, '%') != NULL) {
+		static const char	 bad[] = "{\"error\":\"bad-name\","
+					    "\"detail\":\"no %-escapes in paths\"}";
+
+		log_info("%s: 400 (an escape in the path)", method);
+		return reply(mc, 400, "application/json", bad, sizeof(bad) - 1);
 	}
 	if (c->toobig) {
 		log_info("%s %s: 413 (body over %zu bytes)", method, url,
@@ -262,7 +292,9 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 		return NULL;
 	h->me = me;
 	h->lim = *lim;
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* poll: past select()'s 1024 descriptors. */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    MHD_USE_POLL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (!plain) {
@@ -280,7 +312,7 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)CONN_PER_IP,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
 	    plain ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, h->key,
 	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
 	    MHD_OPTION_END);

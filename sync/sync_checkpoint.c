@@ -67,7 +67,7 @@ sync_checkpoint_verify(const char *line, size_t len,
 	const cJSON		*seqv;
 	const char		*log, *head, *key, *sig, *end;
 	unsigned char		 pk[SYNC_PK_BYTES], sg[SYNC_SIG_BYTES];
-	char			 msg[256];
+	char			 msg[256], canon[1100];
 	size_t			 n;
 	double			 d;
 	enum sync_status	 rc = SYNC_BADMSG;
@@ -119,6 +119,19 @@ sync_checkpoint_verify(const char *line, size_t len,
 	out->seq = (uint64_t)d;
 	snprintf(out->log, sizeof(out->log), "%s", log);
 	snprintf(out->key, sizeof(out->key), "%s", key);
+	/*
+	 * The line is stored and passed on as received, so it must be the one
+	 * form a checkpoint has: no other member, no duplicate, no escape, no
+	 * other spelling of the number.  Else parsed fields could say one
+	 * thing and the stored bytes another.
+	 */
+	snprintf(canon, sizeof(canon), "{\"log\":\"%s\",\"seq\":%" PRIu64
+	    ",\"head\":\"%s\",\"key\":\"%s\",\"sig\":\"%s\"}", log, out->seq,
+	    head, key, sig);
+	if (strlen(canon) != len || memcmp(canon, line, len) != 0) {
+		snprintf(err, errlen, "checkpoint is not in its canonical form");
+		goto out;
+	}
 	signing_input(log, out->seq, head, msg, sizeof(msg));
 	if (crypto_sign_verify_detached(sg, (const unsigned char *)msg,
 	    strlen(msg), pk) != 0) {
