@@ -236,6 +236,7 @@ main(int argc, char *argv[])
 	enum store_status	 rc;
 	char			 err[512];
 	uint64_t		 next = 0, now, seen = 0, last_cycle = 0, t;
+	uint64_t		 readers_at = 0;
 	unsigned		 fails = 0;
 	int			 ch, verbose = 0, check = 0;
 
@@ -312,6 +313,12 @@ main(int argc, char *argv[])
 			next = 0;
 		}
 		now = mono_ms();
+		/* Readers killed mid-read leave slots; a minute's sweep. */
+		if (now - readers_at >= 60000) {
+			readers_at = now;
+			if ((ch = store_reader_check(s.st)) > 0)
+				log_info("cleared %d stale reader slots", ch);
+		}
 		/* Local writes wake the push early, a second apart at least. */
 		t = store_last_txn(s.st);
 		if (s.client != NULL && t != seen && fails == 0 &&

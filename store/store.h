@@ -157,6 +157,9 @@ enum store_status store_log_freeze(struct store_txn *, const char *log,
 enum store_status store_log_evidence(struct store_txn *, const char *log,
 	    const char **text, size_t *len) WARN_UNUSED;
 
+/* Clears reader slots left by killed processes; returns how many. */
+int		 store_reader_check(struct store *);
+
 /* An id that changes with every committed write, by any process. */
 uint64_t	 store_last_txn(struct store *);
 

@@ -336,6 +336,31 @@ adopt_size(struct store *st)
 	return mrc;
 }
 
+static void
+map_bounds(struct store *st, struct store_txn *t)
+{
+	MDB_envinfo	info;
+	MDB_stat	stat;
+
+	t->map_lo = t->map_hi = NULL;
+	if (mdb_env_info(st->env, &info) != 0 || mdb_env_stat(st->env,
+	    &stat) != 0)
+		return;
+	t->map_lo = info.me_mapaddr;
+	t->map_hi = t->map_lo + (info.me_last_pgno + 1) * (size_t)stat.ms_psize;
+}
+
+int
+val_ok(const struct store_txn *t, const MDB_val *v)
+{
+	const char	*p = v->mv_data;
+
+	if (v->mv_size == 0 || t->write || t->map_lo == NULL)
+		return 1;	/* a write transaction may hold dirty pages */
+	return p >= t->map_lo && p <= t->map_hi &&
+	    v->mv_size <= (size_t)(t->map_hi - p);
+}
+
 static enum store_status
 txn_begin(struct store *st, int write, struct store_txn *t)
 {
@@ -347,8 +372,10 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 		pthread_rwlock_rdlock(&st->lock);
 		mrc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
 		    &t->txn);
-		if (mrc == 0)
+		if (mrc == 0) {
+			map_bounds(st, t);
 			return STORE_OK;	/* the lock is held until the end */
+		}
 		pthread_rwlock_unlock(&st->lock);
 		if (mrc != MDB_MAP_RESIZED || (mrc = adopt_size(st)) != 0)
 			break;
@@ -473,6 +500,8 @@ store_meta_get(struct store_txn *t, const char *key, struct store_buf *out)
 	k.mv_size = strlen(key);
 	if ((mrc = mdb_get(t->txn, t->st->dbi[DBI_META], &k, &v)) != 0)
 		return store_mdb(t->st, mrc, "meta");
+	if (!val_ok(t, &v))
+		return store_fail(t->st, STORE_CORRUPT, "meta %s: damaged", key);
 	store_buf_reset(out);
 	return store_buf_add(out, v.mv_data, v.mv_size);
 }
@@ -522,4 +551,14 @@ store_last_txn(struct store *st)
 	if (mdb_env_info(st->env, &info) != 0)
 		return 0;
 	return (uint64_t)info.me_last_txnid;
+}
+
+int
+store_reader_check(struct store *st)
+{
+	int	dead = 0;
+
+	if (mdb_reader_check(st->env, &dead) != 0)
+		return 0;
+	return dead;
 }

@@ -46,7 +46,15 @@ struct store_txn {
 	struct store	*st;
 	MDB_txn		*txn;
 	int		 write;
+	const char	*map_lo;	/* the file's pages, as mapped */
+	const char	*map_hi;
 };
+
+/*
+ * Whether a value LMDB hands out lies within the file.  LMDB keeps no
+ * checksums: a flipped length byte would point past the end of the map.
+ */
+int		 val_ok(const struct store_txn *, const MDB_val *);
 
 /* The packed value of DBI_LOGS: id, seq, head, flags; big-endian. */
 #define LOGMETA_BYTES	(4 + 8 + STORE_HASH_BYTES + 4)

@@ -459,6 +459,10 @@ store_log_get(struct store_txn *t, const char *log, uint64_t seq,
 	if ((rc = store_mdb(t->st, mdb_get(t->txn, t->st->dbi[DBI_ENTRIES], &k,
 	    &v), "entry")) != STORE_OK)
 		return rc;
+	if (!val_ok(t, &v) || v.mv_size > STORE_ENTRY_MAX)
+		return store_fail(t->st, STORE_CORRUPT, "%s seq %llu: damaged "
+		    "(its stored length is impossible)", log,
+		    (unsigned long long)seq);
 	*line = v.mv_data;
 	*len = v.mv_size;
 	return STORE_OK;
@@ -483,6 +487,13 @@ walk(struct store_txn *t, int dbi, uint32_t id, uint64_t after,
 	    mrc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != 12 || be32_get(k.mv_data) != id)
 			break;
+		if (!val_ok(t, &v) || v.mv_size > STORE_ENTRY_MAX) {
+			mdb_cursor_close(c);
+			return store_fail(t->st, STORE_CORRUPT, "seq %llu: "
+			    "damaged (its stored length is impossible)",
+			    (unsigned long long)be64_get((unsigned char *)
+			    k.mv_data + 4));
+		}
 		if (fn(be64_get((unsigned char *)k.mv_data + 4), v.mv_data,
 		    v.mv_size, arg) != 0)
 			break;

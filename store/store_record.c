@@ -57,7 +57,8 @@ state_get(struct store_txn *t, const struct store_buf *key, cJSON **state)
 		return STORE_OK;
 	if (mrc != 0)
 		return store_mdb(t->st, mrc, "record");
-	if ((*state = cJSON_ParseWithLength(v.mv_data, v.mv_size)) == NULL)
+	if (!val_ok(t, &v) ||
+	    (*state = cJSON_ParseWithLength(v.mv_data, v.mv_size)) == NULL)
 		return store_fail(t->st, STORE_CORRUPT, "record %.*s unreadable",
 		    (int)key->len, key->data);
 	return STORE_OK;
@@ -296,6 +297,8 @@ store_get_record(struct store_txn *t, char kind, const char *id,
 	rc = store_mdb(t->st, mdb_get(t->txn, t->st->dbi[DBI_RECORDS], &k, &v),
 	    "record");
 	store_buf_free(&rk);
+	if (rc == STORE_OK && !val_ok(t, &v))
+		rc = store_fail(t->st, STORE_CORRUPT, "record %s: damaged", id);
 	if (rc == STORE_OK) {
 		*json = v.mv_data;
 		*len = v.mv_size;
@@ -322,6 +325,11 @@ store_record_foreach(struct store_txn *t, char kind, store_record_cb fn,
 			break;
 		if (k.mv_size - 1 > STORE_ID_MAX)
 			continue;
+		if (!val_ok(t, &v)) {
+			mdb_cursor_close(c);
+			return store_fail(t->st, STORE_CORRUPT, "a record is "
+			    "damaged");
+		}
 		memcpy(id, (char *)k.mv_data + 1, k.mv_size - 1);
 		id[k.mv_size - 1] = '\0';
 		if (fn(id, v.mv_data, v.mv_size, arg) != 0)

@@ -127,7 +127,9 @@ log_check(const struct store_loginfo *li, struct vctx *v)
 		    "signed histories); the evidence is kept");
 	if ((rc = store_log_foreach(v->txn, li->name, 0, entry_cb, v)) !=
 	    STORE_OK)
-		return broken(v, 0, store_strerror(rc));
+		return broken(v, v->expect, rc == STORE_CORRUPT ? "damaged: its "
+		    "stored length is impossible (bit rot?)" :
+		    store_strerror(rc));
 	if (v->broken[0] != '\0')
 		return 1;
 	if (v->expect - 1 != li->seq)
