@@ -45,7 +45,7 @@ const struct conf_setting conf_settings[] = {
 int
 conf_parse_value(enum conf_type type, const char *s, uint64_t *out)
 {
-	unsigned long long	 v;
+	unsigned long long	 v, mult;
 	char			*end;
 
 	if (type == CONF_BOOL) {
@@ -65,29 +65,33 @@ conf_parse_value(enum conf_type type, const char *s, uint64_t *out)
 	v = strtoull(s, &end, 10);
 	if (errno != 0)
 		return -1;
+	mult = 1;
 	if (type == CONF_SECONDS) {
 		if (strcmp(end, "s") == 0 || *end == '\0')
-			;
+			mult = 1;
 		else if (strcmp(end, "m") == 0)
-			v *= 60;
+			mult = 60;
 		else if (strcmp(end, "h") == 0)
-			v *= 3600;
+			mult = 3600;
 		else
 			return -1;
 	} else if (type == CONF_BYTES) {
 		if (*end == '\0')
-			;
+			mult = 1;
 		else if (strcmp(end, "K") == 0 || strcmp(end, "k") == 0)
-			v <<= 10;
+			mult = 1ULL << 10;
 		else if (strcmp(end, "M") == 0)
-			v <<= 20;
+			mult = 1ULL << 20;
 		else if (strcmp(end, "G") == 0)
-			v <<= 30;
+			mult = 1ULL << 30;
 		else
 			return -1;
 	} else if (*end != '\0')
 		return -1;
-	*out = v;
+	/* A unit must not wrap the number round past 2^64. */
+	if (v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -249,6 +250,8 @@ open_dbis(struct store *st, int create)
 	return STORE_OK;
 }
 
+static void	map_find(struct store *);
+
 enum store_status
 store_open(const char *dir, int flags, struct store **out)
 {
@@ -308,6 +311,7 @@ store_open(const char *dir, int flags, struct store **out)
 	}
 	if (rc != STORE_OK)
 		return rc;
+	map_find(st);
 	store_err[0] = '\0';
 	return STORE_OK;
 }
@@ -332,8 +336,41 @@ adopt_size(struct store *st)
 
 	pthread_rwlock_wrlock(&st->lock);
 	mrc = mdb_env_set_mapsize(st->env, 0);
+	map_find(st);
 	pthread_rwlock_unlock(&st->lock);
 	return mrc;
+}
+
+/*
+ * Where LMDB mapped data.mdb: LMDB does not say (me_mapaddr is set only for
+ * a fixed map), so it is read from /proc/self/maps.  Called at open and
+ * after the map moved, with no transaction of this process open.
+ */
+static void
+map_find(struct store *st)
+{
+	char			 path[4200], real[PATH_MAX], *line = NULL;
+	size_t			 cap = 0, n;
+	unsigned long long	 lo;
+	FILE			*fp;
+
+	st->map_base = NULL;
+	snprintf(path, sizeof(path), "%s/data.mdb", st->dir);
+	if (realpath(path, real) == NULL ||
+	    (fp = fopen("/proc/self/maps", "re")) == NULL)
+		return;
+	n = strlen(real);
+	while (getline(&line, &cap, fp) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strlen(line) > n && strcmp(line + strlen(line) - n, real) ==
+		    0 && line[strlen(line) - n - 1] == ' ' &&
+		    sscanf(line, "%llx-", &lo) == 1) {
+			st->map_base = (const char *)(uintptr_t)lo;
+			break;
+		}
+	}
+	free(line);
+	fclose(fp);
 }
 
 static void
@@ -343,10 +380,10 @@ map_bounds(struct store *st, struct store_txn *t)
 	MDB_stat	stat;
 
 	t->map_lo = t->map_hi = NULL;
-	if (mdb_env_info(st->env, &info) != 0 || mdb_env_stat(st->env,
-	    &stat) != 0)
+	if (st->map_base == NULL || mdb_env_info(st->env, &info) != 0 ||
+	    mdb_env_stat(st->env, &stat) != 0)
 		return;
-	t->map_lo = info.me_mapaddr;
+	t->map_lo = st->map_base;
 	t->map_hi = t->map_lo + (info.me_last_pgno + 1) * (size_t)stat.ms_psize;
 }
 
@@ -405,6 +442,7 @@ grow(struct store *st)
 		st->mapsize = info.me_mapsize;
 	st->mapsize *= 2;
 	(void)mdb_env_set_mapsize(st->env, st->mapsize);
+	map_find(st);
 	pthread_rwlock_unlock(&st->lock);
 }
 

@@ -366,6 +366,13 @@ fold_refs(const struct entry *e, fold_ref_fn fn, void *arg, char *err,
 	return rc;
 }
 
+/* Whether o has the member name, spelled exactly so. */
+static int
+has(const cJSON *o, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, name) != NULL;
+}
+
 /* Copies the body's fields into the state, replacing what is there. */
 static int
 merge(cJSON *state, const cJSON *body)
@@ -376,7 +383,7 @@ merge(cJSON *state, const cJSON *body)
 	cJSON_ArrayForEach(it, body) {
 		if ((dup = cJSON_Duplicate(it, 1)) == NULL)
 			return -1;
-		if (cJSON_HasObjectItem(state, it->string))
+		if (has(state, it->string))
 			cJSON_ReplaceItemInObjectCaseSensitive(state,
 			    it->string, dup);
 		else
@@ -393,7 +400,7 @@ set_str(cJSON *o, const char *name, const char *v)
 	if ((s = v == NULL ? cJSON_CreateNull() : cJSON_CreateString(v)) ==
 	    NULL)
 		return -1;
-	if (cJSON_HasObjectItem(o, name))
+	if (has(o, name))
 		cJSON_ReplaceItemInObjectCaseSensitive(o, name, s);
 	else
 		cJSON_AddItemToObject(o, name, s);
@@ -407,7 +414,7 @@ set_num(cJSON *o, const char *name, double v)
 
 	if ((s = cJSON_CreateNumber(v)) == NULL)
 		return -1;
-	if (cJSON_HasObjectItem(o, name))
+	if (has(o, name))
 		cJSON_ReplaceItemInObjectCaseSensitive(o, name, s);
 	else
 		cJSON_AddItemToObject(o, name, s);
@@ -527,9 +534,9 @@ fold_new(const struct etype *et, const struct entry *e)
 	switch (et->kind) {
 	case STORE_K_HOUSEHOLD:
 		cJSON_DeleteItemFromObjectCaseSensitive(st, "removed");
-		if (!cJSON_HasObjectItem(st, "people"))
+		if (!has(st, "people"))
 			bad |= set_num(st, "people", 0);
-		if (!cJSON_HasObjectItem(st, "tags"))
+		if (!has(st, "tags"))
 			bad |= cJSON_AddArrayToObject(st, "tags") == NULL;
 		break;
 	case STORE_K_REQUEST:
@@ -543,7 +550,7 @@ fold_new(const struct etype *et, const struct entry *e)
 		break;
 	case STORE_K_PEER:
 		bad |= cJSON_AddFalseToObject(st, "revoked") == NULL;
-		if (!cJSON_HasObjectItem(st, "role"))
+		if (!has(st, "role"))
 			bad |= set_str(st, "role", "branch");
 		bad |= set_num(st, "since", 1);
 		break;

@@ -40,6 +40,7 @@ struct store {
 	pthread_rwlock_t	 lock;
 	int			 locked;	/* lock initialised */
 	char			 dir[4096];
+	const char		*map_base;	/* where data.mdb is mapped */
 };
 
 struct store_txn {

@@ -201,6 +201,8 @@ entry_store(struct store_txn *t, const char *log, struct logmeta *m,
 	return logmeta_put(t, log, m);
 }
 
+#define HLC_ADOPT_MAX	((uint64_t)1 << 52)	/* microseconds: year 2112 */
+
 static uint64_t
 wall_us(void)
 {
@@ -429,10 +431,14 @@ store_put_entry(struct store_txn *t, const char *line, size_t len)
 	}
 	if ((rc = entry_store(t, e.log, &m, line, len)) != STORE_OK)
 		goto out;
-	/* The node's clock moves past every clock it has seen. */
+	/*
+	 * The node's clock moves past every clock it has seen, short of an
+	 * absurd one (past 2112): its own next entry must still be exact.
+	 */
 	if ((rc = hlc_get(t, &hlc)) != STORE_OK)
 		goto out;
-	if (e.hlc > hlc && (rc = hlc_put(t, e.hlc)) != STORE_OK)
+	if (e.hlc > hlc && e.hlc < HLC_ADOPT_MAX &&
+	    (rc = hlc_put(t, e.hlc)) != STORE_OK)
 		goto out;
 	rc = records_apply(t, &e, 0, err, sizeof(err));
 	if (rc == STORE_INVALID)

@@ -147,6 +147,8 @@ sync_key_load_as(const char *dir, const char *suffix, struct sync_key **out,
 	int			 fd;
 
 	*out = NULL;
+	if (sodium_init() < 0)
+		return SYNC_NOMEM;
 	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_KEYFILE, suffix);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

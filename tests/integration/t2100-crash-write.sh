@@ -16,7 +16,7 @@ for tool in od awk sort comm date sleep; do
 done
 
 KILLS=500
-LIMIT=150			# seconds; the loop stops there whatever the count
+LIMIT=240			# seconds; the loop stops there whatever the count
 EPOCH=25			# kills per store; a full check at the end of each
 CHECK_EVERY=5			# verify after this many kills
 IMPORT_EVERY=6			# about one round in IMPORT_EVERY has an import
@@ -27,7 +27,7 @@ if [ -n "${MINQING_ASAN:-}" ]; then
 	# kill landing in it hits a command whose work is already done.  The
 	# other tests check these commands for leaks.
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
-	EPOCH=50 CHECK_EVERY=25 IMPORT_EVERY=8 ROWS_SPREAD=3000 LIMIT=160
+	EPOCH=50 CHECK_EVERY=25 IMPORT_EVERY=8 ROWS_SPREAD=3000 LIMIT=240
 fi
 if [ -n "${MINQING_LONG:-}" ]; then
 	KILLS=10000 LIMIT=7200 EPOCH=50 CHECK_EVERY=5
@@ -224,7 +224,7 @@ reap() {
 	case $rc in
 	0)	# it finished first: acknowledged
 		acked_cmds=$((acked_cmds + 1))
-		[ "$scale" -gt 50 ] && scale=$((scale - 4))
+		[ "$scale" -gt 10 ] && scale=$((scale - 8))
 		if [ "$kind" = import ]; then
 			echo "$imp $rows 1" >>"$T/imports"; acked=$((acked + rows))
 		else
