@@ -9,7 +9,8 @@
 # the build failed.  The source tree is only read: the git-tracked files and
 # tests/fuzz are copied.  Environment: CC (default clang), FUZZ_WORK (the
 # folder to use, kept; default a new one under $TMPDIR, removed when all
-# went well), FUZZ_JOBS (make -j), FUZZ_TMP (where the targets write their
+# went well), FUZZ_JOBS (make -j), FUZZ_PAR (targets at a time; default
+# FUZZ_JOBS), FUZZ_TMP (where the targets write their
 # stores and files; default /dev/shm when there is one, as a disk makes the
 # targets ten times slower).
 set -u
@@ -43,7 +44,7 @@ else
 	    --exclude=config.log --exclude=Makefile -cf - . |
 	    tar -C "$work/src" -xf - || exit 2
 fi
-grep -q '^include tests/fuzz/Makefile.inc' "$work/src/Makefile.am" ||
+grep -q '^include .*tests/fuzz/Makefile.inc' "$work/src/Makefile.am" ||
 	echo 'include tests/fuzz/Makefile.inc' >>"$work/src/Makefile.am"
 
 progs=
@@ -68,8 +69,9 @@ if [ -z "${FUZZ_TMP:-}" ]; then
 		    FUZZ_TMP=$work/tmp
 	fi
 fi
-status=0
-for t in $targets; do
+# run_one TARGET: one fuzzer for secs; its report in $work/report-TARGET.
+run_one() {
+	t=$1
 	corpus=$work/corpus/$t art=$work/artifacts/$t/ tmp=$FUZZ_TMP/$t
 	rm -rf "$corpus" "$art" "$tmp"
 	mkdir -p "$corpus" "$art" "$tmp"
@@ -87,14 +89,32 @@ for t in $targets; do
 	    "$work/fuzz-$t.log" | tail -n 1)
 	crashes=$(ls "$art" | wc -l)
 	[ $rc -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1
-	echo "fuzz $t: ${execs:-0} execs, $crashes crashes"
-	if [ "$crashes" -ne 0 ]; then
-		status=1
-		for f in "$art"*; do [ -e "$f" ] && echo "  input: $f"; done
-		grep -m 1 -E 'ERROR|runtime error|fuzz: |deadly signal' \
-		    "$work/fuzz-$t.log" | sed 's/^/  /'
-		echo "  log: $work/fuzz-$t.log"
+	{
+		echo "fuzz $t: ${execs:-0} execs, $crashes crashes"
+		if [ "$crashes" -ne 0 ]; then
+			for f in "$art"*; do [ -e "$f" ] && echo "  input: $f"; done
+			grep -m 1 -E 'ERROR|runtime error|fuzz: |deadly signal' \
+			    "$work/fuzz-$t.log" | sed 's/^/  /'
+			echo "  log: $work/fuzz-$t.log"
+		fi
+	} >"$work/report-$t"
+}
+
+# FUZZ_PAR targets at a time (default: one per core).
+: "${FUZZ_PAR:=$FUZZ_JOBS}"
+status=0 running=0
+for t in $targets; do
+	run_one "$t" &
+	running=$((running + 1))
+	if [ "$running" -ge "$FUZZ_PAR" ]; then
+		wait
+		running=0
 	fi
+done
+wait
+for t in $targets; do
+	cat "$work/report-$t"
+	grep -q ' 0 crashes$' "$work/report-$t" || status=1
 done
 case $FUZZ_TMP in /dev/shm/minqing-fuzz-tmp.*) rm -rf "$FUZZ_TMP" ;; esac
 if [ $status -eq 0 ] && [ $keep -eq 0 ]; then
