@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "sync/sync.h"
+#include "sync/sync_int.h"
 
 struct line {
 	const char	*p;
@@ -279,4 +280,41 @@ sync_batch_apply(const struct sync_node *me, const char *log,
 out:
 	free(b.lines);
 	return res->http == 200 ? SYNC_OK : SYNC_BADMSG;
+}
+
+struct emit {
+	struct store_buf	*out;
+	uint64_t		 upto;
+	int			 bad;
+};
+
+static int
+emit_cb(uint64_t seq, const char *line, size_t len, void *arg)
+{
+	struct emit	*e = arg;
+
+	if (seq > e->upto)
+		return 1;
+	if (store_buf_add(e->out, line, len) != STORE_OK ||
+	    store_buf_add(e->out, "\n", 1) != STORE_OK) {
+		e->bad = 1;
+		return 1;
+	}
+	return 0;
+}
+
+enum store_status
+batch_write(struct store_txn *t, const char *log, const char *ck,
+    size_t cklen, uint64_t after, uint64_t upto, struct store_buf *out)
+{
+	struct emit		em = { out, upto, 0 };
+	enum store_status	rc;
+
+	if ((rc = store_buf_add(out, ck, cklen)) != STORE_OK ||
+	    (rc = store_buf_add(out, "\n", 1)) != STORE_OK)
+		return rc;
+	if (upto > after &&
+	    (rc = store_log_foreach(t, log, after, emit_cb, &em)) != STORE_OK)
+		return rc;
+	return em.bad ? STORE_NOMEM : STORE_OK;
 }

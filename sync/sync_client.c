@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "sync/sync.h"
+#include "sync/sync_int.h"
 
 #define RESPONSE_MAX	((size_t)256 << 20)
 #define PUSH_ROUNDS	100000	/* batches for one log in one cycle, at most */
@@ -420,27 +421,6 @@ sizer_cb(uint64_t seq, const char *line, size_t len, void *arg)
 	return 0;
 }
 
-struct emit {
-	struct store_buf	*out;
-	uint64_t		 end;
-	int			 bad;
-};
-
-static int
-emit_cb(uint64_t seq, const char *line, size_t len, void *arg)
-{
-	struct emit	*e = arg;
-
-	if (seq > e->end)
-		return 1;
-	if (store_buf_add(e->out, line, len) != STORE_OK ||
-	    store_buf_add(e->out, "\n", 1) != STORE_OK) {
-		e->bad = 1;
-		return 1;
-	}
-	return 0;
-}
-
 /* The last seq before the first rotation in (have, cut), else cut. */
 static uint64_t
 rotation_cut(struct store_txn *t, const char *node, uint64_t have,
@@ -480,7 +460,6 @@ batch_make(struct sync_client *c, const struct sync_node *me,
 	struct store_loginfo	 li;
 	struct sizer		 sz;
 	struct ckfind		 f;
-	struct emit		 em;
 	struct store_buf	 ck = STORE_BUF_INIT;
 	const char		*line;
 	size_t			 len;
@@ -539,13 +518,7 @@ batch_make(struct sync_client *c, const struct sync_node *me,
 	}
 	if (ck.len == 0 && ck_at(t, log, *end, &ck) != STORE_OK)
 		goto out;
-	em.out = out;
-	em.end = *end;
-	em.bad = 0;
-	if (store_buf_add(out, ck.data, ck.len) != STORE_OK ||
-	    store_buf_add(out, "\n", 1) != STORE_OK ||
-	    store_log_foreach(t, log, have, emit_cb, &em) != STORE_OK ||
-	    em.bad)
+	if (batch_write(t, log, ck.data, ck.len, have, *end, out) != STORE_OK)
 		goto out;
 	rc = SYNC_OK;
 out:

@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "sync/sync.h"
+#include "sync/sync_int.h"
 
 #define ENTRIES_DEFAULT	1000
 
@@ -287,27 +288,6 @@ ckpick_cb(uint64_t seq, const char *line, size_t len, void *arg)
 	return 0;
 }
 
-struct emit {
-	struct store_buf	*out;
-	uint64_t		 upto;
-	int			 bad;
-};
-
-static int
-emit_cb(uint64_t seq, const char *line, size_t len, void *arg)
-{
-	struct emit	*e = arg;
-
-	if (seq > e->upto)
-		return 1;
-	if (store_buf_add(e->out, line, len) != STORE_OK ||
-	    store_buf_add(e->out, "\n", 1) != STORE_OK) {
-		e->bad = 1;
-		return 1;
-	}
-	return 0;
-}
-
 static void
 get_entries(const struct sync_node *me, const struct sync_limits *lim,
     const char *log, const struct sync_request *req, struct sync_response *r)
@@ -316,7 +296,6 @@ get_entries(const struct sync_node *me, const struct sync_limits *lim,
 	struct store_loginfo	 li;
 	struct ckpick		 pick;
 	struct ck		 k;
-	struct emit		 em;
 	const char		*who, *to;
 	uint64_t		 after = 0, limit = ENTRIES_DEFAULT;
 
@@ -356,13 +335,8 @@ get_entries(const struct sync_node *me, const struct sync_limits *lim,
 		goto out;
 	}
 	store_buf_reset(&r->body);
-	em.out = &r->body;
-	em.upto = k.seq;
-	em.bad = 0;
-	if (store_buf_add(&r->body, k.line, k.len) != STORE_OK ||
-	    store_buf_add(&r->body, "\n", 1) != STORE_OK ||
-	    (k.seq > after && store_log_foreach(t, log, after, emit_cb,
-	    &em) != STORE_OK) || em.bad) {
+	if (batch_write(t, log, k.line, k.len, after, k.seq, &r->body) !=
+	    STORE_OK) {
 		fail(r, 500, "store", "cannot read the log");
 		goto out;
 	}
