@@ -182,7 +182,7 @@ test_chain(void)
 	struct store_loginfo	 li;
 	unsigned char		 h[STORE_HASH_BYTES];
 	char			 hex[65], dir2[600], line[1024];
-	char			*dir = test_tmpdir();
+	char			*dir = test_tmpdir(), *p;
 	size_t			 i;
 
 	CHECK_RC(store_open(dir, 0, &st), STORE_NOTSTORE);
@@ -218,7 +218,9 @@ test_chain(void)
 	CHECK_RC(put1(st2, c.lines[2], c.lens[2]), STORE_BROKEN);  /* gap */
 	/* A prev that does not match: entry 2 with one byte of prev changed. */
 	snprintf(line, sizeof(line), "%s", c.lines[1]);
-	line[strstr(line, "\"prev\":\"") - line + 8] ^= 1;
+	/* Another hex digit, so that the entry still parses. */
+	p = &line[strstr(line, "\"prev\":\"") - line + 8];
+	*p = *p == '0' ? '1' : '0';
 	CHECK_RC(put1(st2, line, c.lens[1]), STORE_BROKEN);
 	CHECK_RC(put1(st2, "not json", 8), STORE_INVALID);
 	CHECK_RC(put1(st2, "{\"v\":1}", 7), STORE_INVALID);
