@@ -252,6 +252,38 @@ open_dbis(struct store *st, int create)
 
 static void	map_find(struct store *);
 
+/*
+ * A data.mdb shorter than its last commit says (a copy cut short, a file
+ * system that lost its tail) would end the first read past its end in
+ * SIGBUS.  The meta page is read before the size: the file only grows.
+ * A healthy file may lack a few of its highest pages (pages a transaction
+ * took and gave back are counted but never written), hence the slack.
+ */
+#define SIZE_SLACK	((uint64_t)256 << 10)
+
+static enum store_status
+size_check(struct store *st, const char *path)
+{
+	MDB_envinfo	info;
+	MDB_stat	ms;
+	struct stat	sb;
+	uint64_t	need;
+
+	if (mdb_env_info(st->env, &info) != 0 ||
+	    mdb_env_stat(st->env, &ms) != 0)
+		return STORE_OK;
+	need = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+	if (stat(path, &sb) == -1)
+		return store_fail(st, STORE_IO, "%s: %s", path,
+		    strerror(errno));
+	if ((uint64_t)sb.st_size + (need / 4 < SIZE_SLACK ? need / 4 : SIZE_SLACK) < need)
+		return store_fail(st, STORE_CORRUPT, "%s: the file is cut "
+		    "short (%jd bytes; its last commit needs %" PRIu64 "); "
+		    "restore it from a backup", path, (intmax_t)sb.st_size,
+		    need);
+	return STORE_OK;
+}
+
 enum store_status
 store_open(const char *dir, int flags, struct store **out)
 {
@@ -300,6 +332,8 @@ store_open(const char *dir, int flags, struct store **out)
 		st->env = NULL;
 		return rc;
 	}
+	if (exists && (rc = size_check(st, path)) != STORE_OK)
+		return rc;
 	/* Readers killed while reading leave their slots behind. */
 	(void)mdb_reader_check(st->env, &dead);
 	rc = open_dbis(st, 0);

@@ -124,6 +124,24 @@ done
 fails_with "verify, an entry's stored length flipped" 1 "seq 100" mq -d "$C" verify
 fails_with "log, an entry's stored length flipped" 1 "seq 100|altered|corrupt" mq -d "$C" log
 rm -rf "$C"
+
+# A data.mdb cut short.  Far short (a copy cut off): every command refuses
+# the store when it opens it, in one line, and leaves the file as it was.
+# A few pages short (as much as a healthy file may lack, so not refused at
+# open): reading the entries runs past the end of the file, and verify
+# reports the damage instead of dying of SIGBUS.
+cp -a "$B" "$C"
+truncate -s 65536 "$C/data.mdb"
+sum0=$(cksum <"$C/data.mdb")
+fails_with "verify, data.mdb cut to 64 KiB" 1 "cut short" mq -d "$C" verify
+fails_with "household list, data.mdb cut to 64 KiB" 1 "cut short" mq -d "$C" household list
+fails_with "report, data.mdb cut to 64 KiB" 1 "cut short" mq -d "$C" report
+fails_with "visit add, data.mdb cut to 64 KiB" 1 "cut short" mq -d "$C" visit add H1 --team m1
+expect_eq "the cut file is left as it was" "$sum0" "$(cksum <"$C/data.mdb")"
+rm -rf "$C"; cp -a "$B" "$C"
+truncate -s $((size - 65536)) "$C/data.mdb"
+fails_with "verify, data.mdb 16 pages short" 1 "damaged|cut short|seq" mq -d "$C" verify
+rm -rf "$C"
 echo "# verify failed on $harmless_failed of the harmless flips (other tables); passed on $refused_ok of the copies LMDB refused; crashed: $crashed; rolled back a commit: $rolled; ${elapsed}s"
 if [ -s "$T/why" ]; then
 	echo "# how verify named what it caught:"
