@@ -16,5 +16,7 @@ struct daemon_http *daemon_http_start(const struct sync_node *,
 	    const struct sync_limits *, const char *address,
 	    const char *cert_file, const char *key_file, int plain);
 void	daemon_http_stop(struct daemon_http *);
+/* Shuts down sockets whose request headers are late; how many. */
+int	daemon_http_sweep(struct daemon_http *);
 
 #endif /* DAEMON_H */

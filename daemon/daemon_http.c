@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,31 @@
 #include "daemon/log.h"
 
 #define CONN_TIMEOUT_S		15
+#define HEADERS_TIMEOUT_S	15	/* from connect, or the last answer */
 #define CONN_LIMIT		1000
 #define CONN_PER_IP		64
 #define CONN_MEMORY		(128 * 1024)
 #define PEM_MAX			(64 * 1024)
 #define BODIES_MAX		((size_t)64 << 20)	/* all bodies held */
 
+/*
+ * One socket, for the deadline on headers.  libmicrohttpd restarts its
+ * idle time-out at every byte, so a client that sends a header byte a
+ * second would hold its slot for ever; the daemon's loop shuts down the
+ * sockets whose headers did not all arrive in HEADERS_TIMEOUT_S.  Linked
+ * by the listener's thread, read by the daemon's: under the mutex.
+ */
+struct sock {
+	struct sock		*prev, *next;
+	int			 fd;
+	int			 waiting;	/* for a request's headers */
+	time_t			 since;		/* monotonic seconds */
+};
+
 struct daemon_http {
 	struct MHD_Daemon	*mhd;
+	pthread_mutex_t		 mu;		/* socks */
+	struct sock		*socks;
 	const struct sync_node	*me;
 	struct sync_limits	 lim;
 	size_t			 held;		/* bytes of bodies being read */
@@ -94,6 +112,95 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 	return c;
 }
 
+static time_t
+mono_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Marks the socket of mc as waiting for headers (from now) or not. */
+static void
+sock_waiting(struct daemon_http *h, struct MHD_Connection *mc, int waiting)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct sock			*k;
+
+	ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || (k = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->mu);
+	k->waiting = waiting;
+	k->since = mono_s();
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+sock_cb(void *cls, struct MHD_Connection *mc, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct daemon_http		*h = cls;
+	const union MHD_ConnectionInfo	*ci;
+	struct sock			*k;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = NULL;
+		ci = MHD_get_connection_info(mc,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (k = calloc(1, sizeof(*k))) == NULL)
+			return;
+		k->fd = ci->connect_fd;
+		k->waiting = 1;
+		k->since = mono_s();
+		pthread_mutex_lock(&h->mu);
+		if ((k->next = h->socks) != NULL)
+			k->next->prev = k;
+		h->socks = k;
+		pthread_mutex_unlock(&h->mu);
+		*socket_context = k;
+		return;
+	}
+	/* Closed: told before libmicrohttpd closes the descriptor. */
+	if ((k = *socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->mu);
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		h->socks = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	pthread_mutex_unlock(&h->mu);
+	free(k);
+	*socket_context = NULL;
+}
+
+int
+daemon_http_sweep(struct daemon_http *h)
+{
+	struct sock	*k;
+	time_t		 now = mono_s();
+	int		 n = 0;
+
+	if (h == NULL)
+		return 0;
+	pthread_mutex_lock(&h->mu);
+	for (k = h->socks; k != NULL; k = k->next) {
+		if (k->waiting && now - k->since >= HEADERS_TIMEOUT_S) {
+			(void)shutdown(k->fd, SHUT_RDWR);
+			k->waiting = 0;
+			n++;
+		}
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (n > 0)
+		log_info("closed %d connection%s whose request headers took "
+		    "over %d s", n, n == 1 ? "" : "s", HEADERS_TIMEOUT_S);
+	return n;
+}
+
 static void
 completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
     enum MHD_RequestTerminationCode toe)
@@ -101,8 +208,9 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 	struct daemon_http	*h = cls;
 	struct conn		*c = *con_cls;
 
-	(void)mc;
 	(void)toe;
+	/* A kept-alive connection waits for the next request's headers. */
+	sock_waiting(h, mc, 1);
 	if (c == NULL)
 		return;
 	h->held -= c->body.len;
@@ -158,6 +266,7 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	if (!c->started) {
 		/* The first call brings the headers only. */
 		c->started = 1;
+		sock_waiting(h, mc, 0);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -290,6 +399,10 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 	}
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
+	if (pthread_mutex_init(&h->mu, NULL) != 0) {
+		free(h);
+		return NULL;
+	}
 	h->me = me;
 	h->lim = *lim;
 	/* poll: past select()'s 1024 descriptors. */
@@ -313,6 +426,7 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_cb, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, sock_cb, h,
 	    plain ? MHD_OPTION_END : MHD_OPTION_HTTPS_MEM_KEY, h->key,
 	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
 	    MHD_OPTION_END);
@@ -334,6 +448,7 @@ daemon_http_stop(struct daemon_http *h)
 		return;
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
+	pthread_mutex_destroy(&h->mu);
 	if (h->key != NULL) {
 		explicit_bzero(h->key, strlen(h->key));
 		free(h->key);

@@ -236,7 +236,7 @@ main(int argc, char *argv[])
 	enum store_status	 rc;
 	char			 err[512];
 	uint64_t		 next = 0, now, seen = 0, last_cycle = 0, t;
-	uint64_t		 readers_at = 0;
+	uint64_t		 readers_at = 0, swept_at = 0;
 	unsigned		 fails = 0;
 	int			 ch, verbose = 0, check = 0;
 
@@ -318,6 +318,11 @@ main(int argc, char *argv[])
 			readers_at = now;
 			if ((ch = store_reader_check(s.st)) > 0)
 				log_info("cleared %d stale reader slots", ch);
+		}
+		/* Late request headers: a second's sweep. */
+		if (s.http != NULL && now - swept_at >= 1000) {
+			swept_at = now;
+			(void)daemon_http_sweep(s.http);
 		}
 		/* Local writes wake the push early, a second apart at least. */
 		t = store_last_txn(s.st);

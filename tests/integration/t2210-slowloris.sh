@@ -4,8 +4,8 @@
 # from 127.0.0.2-21 (all of 127.0.0.0/8 is loopback), so that no address is
 # over the hub's per-IP limit and the branch, from 127.0.0.1, shares none
 # with them.  While they are open the branch still syncs; the hub's memory
-# stays bounded; the hub closes an idle connection at its time-out, and
-# lives on.  Then, for the record only: attackers from the branch's own
+# stays bounded; the hub closes an idle connection at its time-out and a
+# dribbling one when its headers are late, and lives on.  Then, for the record only: attackers from the branch's own
 # address, over the per-IP limit.
 . "$(dirname "$0")/lib.sh"
 : "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -83,7 +83,13 @@ kept=$(( $(val idle_open) - $(val idle_at_once) ))
     not_ok "no idle connection closed by the hub within $((timeout_s + 5)) s"
 expect_eq "every idle connection the hub kept was closed within $((timeout_s + 5)) s" \
     "$kept 0 0 0" "$(val idle_timely) $(val idle_early) $(val idle_late) $(val idle_left)"
+headers_s=$(limit HEADERS_TIMEOUT_S)
+: "${headers_s:=$timeout_s}"
 echo "# dribblers: $(val dribble_open) opened, $(val dribble_left) still open after $secs s"
+[ "$(val dribble_open)" -ge 1 ] && expect_eq "every dribbler cut off (headers due within ${headers_s} s), none left after $secs s" \
+    0 "$(val dribble_left)" || not_ok "no dribbler connected"
+grep -q "request headers took over" "$H/daemon.log" 2>/dev/null && ok "the hub logs the late headers it cut off" ||
+    not_ok "the hub logs the late headers it cut off"
 kill -0 "$pid" 2>/dev/null && ok "the hub is still running" || not_ok "the hub is still running"
 
 # The attackers gone, the branch syncs (again).
