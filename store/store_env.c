@@ -6,16 +6,19 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -253,6 +256,67 @@ open_dbis(struct store *st, int create)
 static void	map_find(struct store *);
 
 /*
+ * Opens the environment with the store folder flock()ed.  The first
+ * process to open an environment takes lock.mdb exclusively and sets it
+ * up: it zeroes the transaction id there and sets it from the meta page at
+ * the end.  Killed in between, it leaves the zero behind, and a process
+ * that was waiting for the lock would base its first write on the wrong
+ * meta page: that write commits, then is outranked by the older meta page
+ * and lost (seen with kill -9 at random instants).  With every opener
+ * queued on the folder's flock, the process after a killed one finds
+ * lock.mdb free and sets it up again itself.
+ */
+static int
+env_open(struct store *st, const char *dir)
+{
+	int	dfd, mrc;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return errno;
+	while (flock(dfd, LOCK_EX) == -1) {
+		if (errno != EINTR) {
+			mrc = errno;
+			close(dfd);
+			return mrc;
+		}
+	}
+	mrc = mdb_env_open(st->env, dir, 0, 0660);
+	close(dfd);		/* and with it the flock */
+	return mrc;
+}
+
+/*
+ * Whether lock.mdb agrees with the meta page: a reader's transaction id
+ * comes from lock.mdb and may lag the newest meta page only while a commit
+ * is under way.  A lasting lag is lock.mdb left half set up by a process
+ * that did not queue on the flock (an older minqing, the mdb_* tools).
+ */
+static enum store_status
+lock_check(struct store *st)
+{
+	MDB_envinfo	 info;
+	MDB_txn		*txn;
+	size_t		 id;
+	int		 tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (mdb_env_info(st->env, &info) != 0 ||
+		    mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
+			return STORE_OK;
+		id = mdb_txn_id(txn);
+		mdb_txn_abort(txn);
+		if (id >= info.me_last_txnid)
+			return STORE_OK;
+		usleep(2000);
+	}
+	return store_fail(st, STORE_BUSY, "%s/lock.mdb was left half set up "
+	    "by a process that died while opening the store (transaction %zu "
+	    "there, %zu in data.mdb); stop every program using this store, "
+	    "minqingd too, and run the command again", st->dir, id,
+	    info.me_last_txnid);
+}
+
+/*
  * A data.mdb shorter than its last commit says (a copy cut short, a file
  * system that lost its tail) would end the first read past its end in
  * SIGBUS.  The meta page is read before the size: the file only grows.
@@ -323,7 +387,7 @@ store_open(const char *dir, int flags, struct store **out)
 	    (mrc = mdb_env_set_maxdbs(st->env, DBI_N + 4)) != 0 ||
 	    (mrc = mdb_env_set_maxreaders(st->env, 254)) != 0)
 		return store_mdb(st, mrc, "configure environment");
-	if ((mrc = mdb_env_open(st->env, dir, 0, 0660)) != 0) {
+	if ((mrc = env_open(st, dir)) != 0) {
 		rc = store_mdb(st, mrc, dir);
 		if (mrc == EACCES || mrc == EROFS)
 			store_fail(st, rc, "%s: cannot open for writing: %s",
@@ -332,7 +396,8 @@ store_open(const char *dir, int flags, struct store **out)
 		st->env = NULL;
 		return rc;
 	}
-	if (exists && (rc = size_check(st, path)) != STORE_OK)
+	if (exists && ((rc = size_check(st, path)) != STORE_OK ||
+	    (rc = lock_check(st)) != STORE_OK))
 		return rc;
 	/* Readers killed while reading leave their slots behind. */
 	(void)mdb_reader_check(st->env, &dead);
