@@ -299,7 +299,7 @@ lock_check(struct store *st)
 	size_t		 id;
 	int		 tries;
 
-	for (tries = 0; tries < 100; tries++) {
+	for (tries = 0; tries < 1000; tries++) {	/* 2 s */
 		if (mdb_env_info(st->env, &info) != 0 ||
 		    mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
 			return STORE_OK;
