@@ -92,7 +92,11 @@ stop_cb(void *arg, const char *log, uint64_t done, uint64_t total)
 {
 	(void)arg;
 	if (log != NULL) {
-		log_debug("push %s: %" PRIu64 " of %" PRIu64, log, done, total);
+		if (done == total)
+			log_info("pushed %s up to seq %" PRIu64, log, done);
+		else
+			log_debug("push %s: %" PRIu64 " of %" PRIu64, log,
+			    done, total);
 		notify("STATUS=pushing %s: %" PRIu64 " of %" PRIu64, log, done,
 		    total);
 	}

@@ -99,9 +99,16 @@ sync_client_new(const struct sync_client_conf *conf, struct sync_client **out)
 	    CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
 	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
-	if (conf->cacert != NULL && *conf->cacert != '\0')
+	/*
+	 * A cacert is the only trust anchor: without CAPATH cleared, libcurl
+	 * with GnuTLS would also trust every CA in /etc/ssl/certs (and parse
+	 * them all on each connection).
+	 */
+	if (conf->cacert != NULL && *conf->cacert != '\0') {
 		bad |= curl_easy_setopt(h, CURLOPT_CAINFO, conf->cacert) !=
 		    CURLE_OK;
+		bad |= curl_easy_setopt(h, CURLOPT_CAPATH, NULL) != CURLE_OK;
+	}
 	if (conf->pin != NULL && *conf->pin != '\0')
 		bad |= curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY,
 		    conf->pin) != CURLE_OK;

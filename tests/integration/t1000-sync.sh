@@ -98,9 +98,22 @@ fails_with "untrusted certificate refused: exit 3" 3 "sync: .*(SSL|certificate|T
 expect_eq "nothing marked delivered" 1 "$(pending "$T/c")"
 mq -d "$T/c" --json sync status | jq -r .last_error | grep -Eq "SSL|certificate|issuer" && ok "status names the certificate" || not_ok "status names the certificate"
 
+# With a cacert, it is the only trust anchor: the system's CAs are not
+# read (with GnuTLS, libcurl would otherwise trust them too).
+if command -v strace >/dev/null 2>&1; then
+	mq -d "$A" household add CA1 --address x --group g >/dev/null
+	strace -f -qq -e trace=open,openat -o "$T/strace.out" "$MINQING" -d "$A" sync now >/dev/null 2>&1
+	grep -q "ca.crt" "$T/strace.out" && ok "sync now reads its cacert" || not_ok "sync now reads its cacert"
+	grep -q "/etc/ssl/certs" "$T/strace.out" && not_ok "sync now reads /etc/ssl/certs although a cacert is set" ||
+		ok "sync now does not read /etc/ssl/certs when a cacert is set"
+else
+	echo "# strace not installed: the trust-anchor check is skipped"
+fi
+
 stop_daemon "$A"; stop_daemon "$B"; stop_daemon "$H"
 grep -q "^minqingd .* started" "$H/daemon.log" && ok "hub logged its start" || not_ok "hub logged its start"
 grep -q "^stopping" "$H/daemon.log" && ok "hub stopped cleanly on SIGTERM" || not_ok "hub stopped cleanly"
 grep -q "warning: sync with" "$A/daemon.log" && ok "branch logged the failed attempts" || not_ok "branch logged the failed attempts"
+grep -q "^pushed zb-a/main up to seq [0-9]" "$A/daemon.log" && ok "branch logged its pushes at info level" || not_ok "branch logged its pushes at info level"
 if grep -E "共和新路|王芳|楼道灯" "$A/daemon.log" "$H/daemon.log" >/dev/null; then not_ok "daemon logs hold resident data"; else ok "no resident data in the logs"; fi
 finish

@@ -18,7 +18,7 @@ for tool in od awk sort comm date sleep; do
 done
 
 KILLS=500
-LIMIT=240			# seconds; the loop stops there whatever the count
+LIMIT=480			# seconds; the loop stops there whatever the count
 EPOCH=25			# kills per store; a full check at the end of each
 CHECK_EVERY=5			# verify after this many kills
 IMPORT_EVERY=6			# about one round in IMPORT_EVERY has an import
@@ -29,7 +29,7 @@ if [ -n "${MINQING_ASAN:-}" ]; then
 	# kill landing in it hits a command whose work is already done.  The
 	# other tests check these commands for leaks.
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"; export ASAN_OPTIONS
-	EPOCH=50 CHECK_EVERY=25 IMPORT_EVERY=8 ROWS_SPREAD=3000 LIMIT=240
+	EPOCH=50 CHECK_EVERY=25 IMPORT_EVERY=8 ROWS_SPREAD=3000 LIMIT=480
 fi
 if [ -n "${MINQING_LONG:-}" ]; then
 	KILLS=10000 LIMIT=7200 EPOCH=50 CHECK_EVERY=5
