@@ -244,19 +244,6 @@ json_u64(const cJSON *o, const char *name)
 	return (uint64_t)v->valuedouble;
 }
 
-static enum store_status
-meta_u64(struct store_txn *t, const char *key, uint64_t *v)
-{
-	struct store_buf	b = STORE_BUF_INIT;
-	enum store_status	rc;
-
-	*v = 0;
-	if ((rc = store_meta_get(t, key, &b)) == STORE_OK)
-		*v = strtoull(b.data, NULL, 10);
-	store_buf_free(&b);
-	return rc == STORE_NOTFOUND ? STORE_OK : rc;
-}
-
 struct metaput {
 	const char	*key[4];
 	char		 val[4][300];
@@ -501,7 +488,7 @@ batch_make(struct sync_client *c, const struct sync_node *me,
 	f.cut = sz.cut;
 	if (store_checkpoint_foreach(t, log, ckfind_cb, &f) != STORE_OK)
 		goto out;
-	(void)meta_u64(t, "key.since", &since);
+	(void)sync_meta_u64(t, "key.since", &since);
 	if (f.within != 0 && f.within == sz.cut)
 		*end = f.within;
 	else if (strcmp(node, me->node) == 0 && sz.cut > since) {
@@ -830,59 +817,4 @@ sync_client_cycle(struct sync_client *c, const struct sync_node *me,
 	if (!cy.failed)
 		return SYNC_OK;
 	return cy.unreachable ? SYNC_IO : SYNC_BADMSG;
-}
-
-struct pending {
-	struct store_txn	*t;
-	uint64_t		 n;
-};
-
-static int
-pending_cb(const struct store_loginfo *li, void *arg)
-{
-	struct pending		*p = arg;
-	struct store_buf	 b = STORE_BUF_INIT;
-	char			 key[STORE_LOG_MAX + 8];
-	uint64_t		 ack;
-
-	snprintf(key, sizeof(key), "pulled:%s", li->name);
-	if (store_meta_get(p->t, key, &b) == STORE_OK) {
-		store_buf_free(&b);
-		return 0;
-	}
-	snprintf(key, sizeof(key), "ack:%s", li->name);
-	(void)meta_u64(p->t, key, &ack);
-	if (li->seq > ack)
-		p->n += li->seq - ack;
-	return 0;
-}
-
-enum sync_status
-sync_status_read(const struct sync_node *me, struct sync_status_info *si)
-{
-	struct pending		 p;
-	struct store_buf	 b = STORE_BUF_INIT;
-	uint64_t		 v;
-
-	memset(si, 0, sizeof(*si));
-	if (store_read_begin(me->st, &p.t) != STORE_OK)
-		return SYNC_IO;
-	p.n = 0;
-	if (store_logs_foreach(p.t, pending_cb, &p) != STORE_OK) {
-		store_txn_abort(p.t);
-		return SYNC_IO;
-	}
-	si->pending = p.n;
-	(void)meta_u64(p.t, "sync.last_success", &si->last_success_ms);
-	(void)meta_u64(p.t, "sync.last_attempt", &si->last_attempt_ms);
-	if (store_meta_get(p.t, "sync.last_error", &b) == STORE_OK)
-		snprintf(si->last_error, sizeof(si->last_error), "%s", b.data);
-	if (store_meta_get(p.t, "sync.offset", &b) == STORE_OK) {
-		si->offset_ms = strtoll(b.data, NULL, 10);
-		si->have_offset = 1;
-	}
-	(void)v;
-	store_buf_free(&b);
-	store_txn_abort(p.t);
-	return SYNC_OK;
 }

@@ -5,8 +5,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -87,48 +89,44 @@ sync_status(struct tool *t)
 	return 0;
 }
 
-static int
-progress_cb(void *arg, const char *log, uint64_t done, uint64_t total)
-{
-	if (log != NULL)
-		tool_progress(arg, log, done, total);
-	return 0;
-}
-
+/*
+ * One cycle in the foreground, by minqing-sync: MINQING_EXEC_PATH names
+ * its folder (tests, an uninstalled build), else the folder it was
+ * installed to, else this program's own folder.
+ */
 static int
 sync_now(struct tool *t)
 {
-	struct sync_client_conf	 cc;
-	struct sync_client	*c;
-	struct sync_node	 me;
-	struct tool_bar		 b = TOOL_BAR_INIT;
-	char			 err[1024];
-	enum sync_status	 rc;
+	char		 path[PATH_MAX + 16], self[PATH_MAX];
+	const char	*dir, *args[6];
+	ssize_t		 n;
+	int		 i = 0;
 
-	tool_open(t, 1);
-	if (t->conf.upstream_url[0] == '\0')
-		tool_die(TOOL_EXIT_USAGE, "no upstream (minqing upstream set "
-		    "URL --key HUBKEY)");
-	tool_sync_node(t, &me);
-	memset(&cc, 0, sizeof(cc));
-	cc.url = t->conf.upstream_url;
-	cc.cacert = t->conf.upstream_cacert;
-	cc.pin = t->conf.upstream_pin;
-	cc.allow_http = strncmp(cc.url, "http://", 7) == 0;
-	cc.connect_timeout_s = 10;
-	cc.low_speed_time_s = 30;
-	cc.batch_entries = t->conf.sync_batch_entries;
-	cc.batch_bytes = t->conf.sync_batch_bytes;
-	if (sync_client_new(&cc, &c) != SYNC_OK)
-		tool_die(TOOL_EXIT_FAIL, "cannot set up the client");
-	rc = sync_client_cycle(c, &me, progress_cb, &b, err, sizeof(err));
-	sync_client_free(c);
-	if (rc != SYNC_OK)
-		tool_die(rc == SYNC_IO ? TOOL_EXIT_UNREACHABLE : TOOL_EXIT_FAIL,
-		    "sync: %s", err);
-	if (!t->json)
-		printf("synced with %s\n", t->conf.upstream_url);
-	return 0;
+	if ((dir = getenv("MINQING_EXEC_PATH")) != NULL && *dir != '\0')
+		snprintf(path, sizeof(path), "%s/minqing-sync", dir);
+	else {
+		snprintf(path, sizeof(path), "%s/minqing-sync",
+		    MINQING_LIBEXECDIR);
+		if (access(path, X_OK) != 0 &&
+		    (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) >
+		    0) {
+			self[n] = '\0';
+			if (strrchr(self, '/') != NULL)
+				*strrchr(self, '/') = '\0';
+			snprintf(path, sizeof(path), "%s/minqing-sync", self);
+		}
+	}
+	args[i++] = "minqing-sync";
+	if (t->json)
+		args[i++] = "--json";
+	args[i++] = "-d";
+	args[i++] = t->dir;
+	args[i] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	execv(path, (char *const *)args);
+	tool_die(TOOL_EXIT_FAIL, "sync now: cannot run %s: %s", path,
+	    strerror(errno));
 }
 
 int

@@ -9,13 +9,24 @@ R=$T/root
 ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$R" >"$T/install.log" 2>&1 &&
     ok "make install DESTDIR" || { not_ok "make install"; sed 's/^/# /' "$T/install.log" | tail -20; finish; }
 f() { find "$R" -path "*$1" -type f | head -1; }
-for p in /bin/minqing /sbin/minqingd /man1/minqing.1 /man8/minqingd.8 /man5/minqing.conf.5 \
+for p in /bin/minqing /libexec/minqing/minqing-sync /sbin/minqingd /man1/minqing.1 /man8/minqingd.8 /man5/minqing.conf.5 \
     /system/minqingd.service /sysusers.d/minqing.conf /completions/minqing /completions/minqingd \
     /minqing/minqing.conf.example; do
 	[ -n "$(f "$p")" ] && ok "installed *$p" || not_ok "installed *$p"
 done
 [ -x "$(f /bin/minqing)" ] && [ -x "$(f /sbin/minqingd)" ] && ok "programs are executable" || not_ok "programs are executable"
 "$(f /bin/minqing)" --version | grep -q '^minqing ' && ok "installed minqing runs" || not_ok "installed minqing runs"
+# Only minqing-sync (sync now) loads libcurl: the other commands start
+# without it.
+if command -v ldd >/dev/null; then
+	ldd "$(f /bin/minqing)" | grep -q curl && not_ok "minqing links libcurl" || ok "minqing does not link libcurl"
+	ldd "$(f /libexec/minqing/minqing-sync)" | grep -q curl && ok "minqing-sync links libcurl" || not_ok "minqing-sync links libcurl"
+fi
+mq -d "$T/s" init --node zb-i >/dev/null
+fails_with "installed sync now runs minqing-sync (no upstream yet)" 2 "no upstream" \
+    env MINQING_EXEC_PATH="$(dirname "$(f /libexec/minqing/minqing-sync)")" "$(f /bin/minqing)" -d "$T/s" sync now
+fails_with "sync now names a missing minqing-sync" 1 "cannot run .*minqing-sync" \
+    env MINQING_EXEC_PATH="$T/nowhere" "$(f /bin/minqing)" -d "$T/s" sync now
 unit=$(f /system/minqingd.service)
 grep -q "^ExecStart=.*/sbin/minqingd -d /var/lib/minqing$" "$unit" && ok "unit runs the installed daemon" || not_ok "unit ExecStart: $(grep ExecStart= "$unit")"
 grep -q '^Type=notify$' "$unit" && ok "unit is Type=notify" || not_ok "unit is Type=notify"
