@@ -50,7 +50,7 @@ struct sock {
 
 struct daemon_http {
 	struct MHD_Daemon	*mhd;
-	pthread_mutex_t		 mu;		/* socks */
+	pthread_mutex_t		 mu;		/* socks, held */
 	struct sock		*socks;
 	const struct sync_node	*me;
 	struct sync_limits	 lim;
@@ -110,6 +110,25 @@ uri_cb(void *cls, const char *uri, struct MHD_Connection *mc)
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * Books n bytes more (or fewer) of bodies held by all connections; false,
+ * and nothing booked, past BODIES_MAX.  Under the mutex, should the
+ * listener ever run more than one thread.
+ */
+static int
+held_add(struct daemon_http *h, ssize_t n)
+{
+	int	ok = 1;
+
+	pthread_mutex_lock(&h->mu);
+	if (n > 0 && h->held + (size_t)n > BODIES_MAX)
+		ok = 0;
+	else
+		h->held += (size_t)n;	/* wraps back for n < 0 */
+	pthread_mutex_unlock(&h->mu);
+	return ok;
 }
 
 static time_t
@@ -213,7 +232,7 @@ completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
 	sock_waiting(h, mc, 1);
 	if (c == NULL)
 		return;
-	h->held -= c->body.len;
+	held_add(h, -(ssize_t)c->body.len);
 	store_buf_free(&c->body);
 	free(c->uri);
 	free(c);
@@ -278,13 +297,12 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 			;
 		else if (c->body.len + *upload_size > h->lim.max_bytes)
 			c->toobig = 1;
-		else if (h->held + *upload_size > BODIES_MAX)
+		else if (!held_add(h, *upload_size))
 			c->busy = 1;
-		else {
-			if (store_buf_add(&c->body, upload, *upload_size) !=
-			    STORE_OK)
-				return MHD_NO;
-			h->held += *upload_size;
+		else if (store_buf_add(&c->body, upload, *upload_size) !=
+		    STORE_OK) {
+			held_add(h, -(ssize_t)*upload_size);
+			return MHD_NO;
 		}
 		*upload_size = 0;
 		return MHD_YES;
