@@ -287,16 +287,11 @@ static int
 pushlist_cb(const struct store_loginfo *li, void *arg)
 {
 	struct pushlist		*p = arg;
-	struct store_buf	 b = STORE_BUF_INIT;
-	char			 key[STORE_LOG_MAX + 8];
 	struct store_loginfo	*nv;
 	size_t			 ncap;
 
-	snprintf(key, sizeof(key), "pulled:%s", li->name);
-	if (store_meta_get(p->t, key, &b) == STORE_OK) {
-		store_buf_free(&b);
+	if (sync_log_pulled(p->t, li->name))
 		return 0;
-	}
 	if (p->n == p->cap) {
 		ncap = p->cap ? p->cap * 2 : 16;
 		if ((nv = reallocarray(p->v, ncap, sizeof(*nv))) == NULL) {

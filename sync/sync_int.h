@@ -20,6 +20,8 @@ enum store_status batch_write(struct store_txn *, const char *log,
 	    const char *ck, size_t cklen, uint64_t after, uint64_t upto,
 	    struct store_buf *out);
 
+/* Whether log came down from above (pulled, never pushed back up). */
+int	sync_log_pulled(struct store_txn *, const char *log);
 /* A number kept in the store's meta; 0 when absent. */
 enum store_status sync_meta_u64(struct store_txn *, const char *key,
 	    uint64_t *);

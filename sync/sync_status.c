@@ -26,6 +26,19 @@ sync_meta_u64(struct store_txn *t, const char *key, uint64_t *v)
 	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
+int
+sync_log_pulled(struct store_txn *t, const char *log)
+{
+	struct store_buf	b = STORE_BUF_INIT;
+	char			key[STORE_LOG_MAX + 8];
+	int			pulled;
+
+	snprintf(key, sizeof(key), "pulled:%s", log);
+	pulled = store_meta_get(t, key, &b) == STORE_OK;
+	store_buf_free(&b);
+	return pulled;
+}
+
 struct pending {
 	struct store_txn	*t;
 	uint64_t		 n;
@@ -35,15 +48,11 @@ static int
 pending_cb(const struct store_loginfo *li, void *arg)
 {
 	struct pending		*p = arg;
-	struct store_buf	 b = STORE_BUF_INIT;
 	char			 key[STORE_LOG_MAX + 8];
 	uint64_t		 ack;
 
-	snprintf(key, sizeof(key), "pulled:%s", li->name);
-	if (store_meta_get(p->t, key, &b) == STORE_OK) {
-		store_buf_free(&b);
+	if (sync_log_pulled(p->t, li->name))
 		return 0;
-	}
 	snprintf(key, sizeof(key), "ack:%s", li->name);
 	(void)sync_meta_u64(p->t, key, &ack);
 	if (li->seq > ack)
