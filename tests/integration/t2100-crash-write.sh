@@ -232,7 +232,7 @@ reap() {
 	case $rc in
 	0)	# it finished first: acknowledged
 		acked_cmds=$((acked_cmds + 1))
-		[ "$scale" -gt 10 ] && scale=$((scale - 8))
+		[ "$scale" -gt 1 ] && scale=$((scale - (scale + 7) / 8))
 		if [ "$kind" = import ]; then
 			echo "$imp $rows 1" >>"$T/imports"; acked=$((acked + rows))
 		else
@@ -258,9 +258,12 @@ reap() {
 }
 
 # Each round: two commands on one store at once (they take turns at the
-# write lock), each killed at its own random instant between half its
-# start-up and SCALE% of its typical time.  SCALE adapts so that about one command in five finishes
-# before its kill (two at once, on a busy machine, take longer than one).
+# write lock), each killed at its own random instant in a window of SCALE%
+# of its typical time: from SCALE% of half its start-up (no more than half
+# its start-up) to SCALE% of the whole.  SCALE adapts, down on a command
+# that finished first and up on a kill, so that most are killed and the
+# kills reach the commits (two at once, on a busy machine, take longer
+# than one; a fast start-up, shorter).
 start=$(date +%s)
 deadline=$((start + LIMIT))
 max_rounds=$((KILLS * 3))
@@ -271,8 +274,9 @@ while [ "$kills" -lt "$KILLS" ] && [ "$rounds" -lt "$max_rounds" ]; do
 	fi
 	rounds=$((rounds + 1)) dirty=1
 	spawn a; spawn b
-	rnd 1000; ka=$(( d_start + R * (dur_a * scale / 100 - d_start) / 1000 ))
-	rnd 1000; kb=$(( d_start + R * (dur_b * scale / 100 - d_start) / 1000 ))
+	lo=$(( d_start * scale / 100 )); [ "$lo" -gt "$d_start" ] && lo=$d_start
+	rnd 1000; ka=$(( lo + R * (dur_a * scale / 100 - lo) / 1000 ))
+	rnd 1000; kb=$(( lo + R * (dur_b * scale / 100 - lo) / 1000 ))
 	if [ "$ka" -le "$kb" ]; then
 		sleep_ms "$ka"; reap a; sleep_ms $((kb - ka)); reap b
 	else
