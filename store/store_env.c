@@ -23,7 +23,7 @@
 
 static const char *const dbi_names[DBI_N] = {
 	"meta", "logs", "logids", "entries", "ckpts", "records", "events",
-	"skipped"
+	"skipped", "agg"
 };
 
 const char *
@@ -210,8 +210,13 @@ open_dbis(struct store *st, int create)
 	if (mrc != 0)
 		return store_mdb(st, mrc, "begin");
 	for (i = 0; i < DBI_N; i++) {
-		if ((mrc = mdb_dbi_open(txn, dbi_names[i], flags,
-		    &st->dbi[i])) != 0) {
+		mrc = mdb_dbi_open(txn, dbi_names[i], flags, &st->dbi[i]);
+		/* Stores made before the aggregates get them at open. */
+		if (i == DBI_AGG && mrc == MDB_NOTFOUND) {
+			st->agg_missing = 1;
+			continue;
+		}
+		if (mrc != 0) {
 			mdb_txn_abort(txn);
 			if (mrc == MDB_NOTFOUND)
 				return STORE_NOTFOUND;
@@ -251,6 +256,7 @@ open_dbis(struct store *st, int create)
 }
 
 static void	map_find(struct store *);
+static enum store_status agg_open(struct store *);
 
 enum store_status
 store_open(const char *dir, int flags, struct store **out)
@@ -312,8 +318,53 @@ store_open(const char *dir, int flags, struct store **out)
 	if (rc != STORE_OK)
 		return rc;
 	map_find(st);
+	if ((rc = agg_open(st)) != STORE_OK)
+		return rc;
 	store_err[0] = '\0';
 	return STORE_OK;
+}
+
+static enum store_status
+agg_make_cb(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	if (agg_ready(t))
+		return STORE_OK;
+	return agg_rebuild(t);
+}
+
+/*
+ * The report's aggregates, made from the records when the store has none
+ * yet (a new store, or one written by a version without them): once, in
+ * one transaction.
+ */
+static enum store_status
+agg_open(struct store *st)
+{
+	struct store_txn	*t;
+	MDB_txn			*txn;
+	int			 ready, mrc;
+	enum store_status	 rc;
+
+	if (st->agg_missing) {
+		if ((mrc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
+			return store_mdb(st, mrc, "begin");
+		if ((mrc = mdb_dbi_open(txn, dbi_names[DBI_AGG], MDB_CREATE,
+		    &st->dbi[DBI_AGG])) != 0) {
+			mdb_txn_abort(txn);
+			return store_mdb(st, mrc, "open database");
+		}
+		if ((mrc = mdb_txn_commit(txn)) != 0)
+			return store_mdb(st, mrc, "commit");
+		st->agg_missing = 0;
+	}
+	if ((rc = store_read_begin(st, &t)) != STORE_OK)
+		return rc;
+	ready = agg_ready(t);
+	store_txn_abort(t);
+	if (ready)
+		return STORE_OK;
+	return store_write(st, agg_make_cb, NULL);
 }
 
 void

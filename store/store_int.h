@@ -21,6 +21,7 @@ enum store_dbi {
 	DBI_RECORDS,	/* kind letter, id -> state JSON */
 	DBI_EVENTS,	/* kind, id, NUL, hlc (u64 BE), log, NUL, seq (u64 BE) */
 	DBI_SKIPPED,	/* log id (u32 BE), seq (u64 BE) -> reason */
+	DBI_AGG,	/* the report's aggregates (store_agg.c) */
 	DBI_N
 };
 
@@ -39,6 +40,7 @@ struct store {
 	size_t			 mapsize;
 	pthread_rwlock_t	 lock;
 	int			 locked;	/* lock initialised */
+	int			 agg_missing;	/* DBI_AGG not made yet */
 	char			 dir[4096];
 	const char		*map_base;	/* where data.mdb is mapped */
 };
@@ -149,5 +151,73 @@ void		 visits_of(const struct visits *, const char *household,
 		    long from, long to, int *visited, long *last);
 int		 request_fill(const cJSON *, const struct store_query *,
 		    struct request *);
+
+/*
+ * The report's aggregates (store_agg.c).  A value is AGG_NC counters and two
+ * sorted lists of (k, n) pairs; their meaning depends on the key.
+ */
+#define AGG_META	"agg.version"	/* set once DBI_AGG is complete */
+#define AGG_VERSION	"1"
+#define AGG_NC		11
+#define AGG_KEY_MAX	(2 + STORE_UNIT_MAX + 8 + 8)
+#define AGG_NONE	(-1000000)	/* no met day before this one */
+#define AGG_KIND(by)	((by) == STORE_BY_GROUP ? 'g' : 'n')
+/* 'u' keys: per unit, whatever the period. */
+#define AGG_U_HOUSEHOLDS	0	/* not removed */
+#define AGG_U_RECORDS		1	/* students, donations, evaluations */
+#define AGG_U_REQUESTS		2	/* raised on any day */
+#define AGG_U_STUDENTS		0	/* list: since day -> students */
+#define AGG_U_UNANSWERED	1	/* list: raised day -> not answered,
+					   not closed */
+/* 'p' keys: per unit and day or month. */
+#define AGG_P_REQUESTS		0	/* raised then */
+#define AGG_P_OPEN		1
+#define AGG_P_ANSWERED		2
+#define AGG_P_DONATIONS		3
+#define AGG_P_FEN		4
+#define AGG_P_ESC		5	/* 6 counters: by highest level */
+#define AGG_P_DELAYS		0	/* list: days to answer -> requests */
+#define AGG_P_POINTS		1	/* list: previous met day -> points */
+
+struct agg_pair {
+	int64_t	 k;
+	int64_t	 n;
+};
+struct agg_pairs {
+	struct agg_pair	*v;
+	size_t		 n, cap;
+};
+struct agg_val {
+	int64_t			c[AGG_NC];
+	struct agg_pairs	p[2];
+};
+struct agg_eval {
+	char	 node[STORE_UNIT_MAX];
+	int64_t	 year;		/* -1 when the record has none */
+	int	 kind;		/* EVAL_N when unknown */
+	double	 score;
+};
+
+enum store_status agg_pairs_add(struct agg_pairs *, int64_t k, int64_t n);
+void		 agg_val_free(struct agg_val *);
+enum store_status agg_val_decode_add(const void *, size_t, struct agg_val *,
+	    int sign, const int64_t *below, int64_t *count);
+int		 agg_eval_decode(const void *, size_t, struct agg_eval *);
+void		 agg_unit(const char *node, const char *group, int by,
+		    char *out);
+size_t		 agg_unit_key(unsigned char *, char kind, const char *unit);
+size_t		 agg_period_key(unsigned char *, char kind, const char *unit,
+		    char level, uint32_t idx);
+uint32_t	 agg_day_index(long day);
+uint32_t	 agg_month_index(long day);
+/* A record's state changed from old to new (NULL: none): sums follow. */
+enum store_status agg_record(struct store_txn *, char kind, const char *id,
+	    const cJSON *old, const cJSON *new);
+/* Makes DBI_AGG again from the records, and marks it complete. */
+enum store_status agg_rebuild(struct store_txn *);
+int		 agg_ready(struct store_txn *);
+/* The report from the aggregates; store_report() chooses. */
+enum store_status agg_report(struct store_txn *, const struct store_query *,
+	    int by, struct store_report **);
 
 #endif /* STORE_INT_H */
