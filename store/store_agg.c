@@ -12,6 +12,8 @@
  *   'u' kind unit                      sums that do not depend on the period
  *   'p' kind 'D' unit NUL day (u32 BE) sums of one day
  *   'p' kind 'M' unit NUL month (u32)  the same sums of one month
+ *   'p' kind 'Y' unit NUL year (u32)   the same of one year, but for visited
+ *                                      only a count of first visits
  *   'h' household NUL                  the household's met-visit days
  *   'h' household NUL 'r' request      a request of the household
  *   'e' evaluation id                  node NUL year kind score
@@ -84,7 +86,7 @@ val_zero(const struct agg_val *v)
 	int	i;
 
 	for (i = 0; i < AGG_NC; i++)
-		if (v->c[i] != 0)
+		if (v->c[i] != 0 && i != AGG_P_MAXDAY)
 			return 0;
 	return v->p[0].n == 0 && v->p[1].n == 0;
 }
@@ -98,7 +100,10 @@ val_add(struct agg_val *v, const struct agg_val *d, int sign)
 	int			j;
 
 	for (j = 0; j < AGG_NC; j++)
-		v->c[j] += sign * d->c[j];
+		if (j != AGG_P_MAXDAY)
+			v->c[j] += sign * d->c[j];
+		else if (d->c[j] > v->c[j])
+			v->c[j] = d->c[j];
 	for (j = 0; j < 2; j++)
 		for (i = 0; i < d->p[j].n; i++)
 			if ((rc = agg_pairs_add(&v->p[j], d->p[j].v[i].k,
@@ -368,6 +373,15 @@ agg_day_index(long day)
 }
 
 uint32_t
+agg_year_index(long day)
+{
+	char	d[11];
+
+	store_date_format(day, d);
+	return (uint32_t)strtol(d, NULL, 10);
+}
+
+uint32_t
 agg_month_index(long day)
 {
 	char	d[11];
@@ -385,18 +399,37 @@ unit_slot(struct batch *b, char uk, const char *unit)
 	return batch_slot(b, key, agg_unit_key(key, uk, unit));
 }
 
-/* The day's and the month's slots of a unit. */
+/* The first day of the year of day. */
+static long
+year_first(long day)
+{
+	char	d[11];
+
+	store_date_format(day, d);
+	memcpy(d + 4, "-01-01", 7);
+	return store_date_parse(d);
+}
+
+/*
+ * The day's, the month's and the year's slots of a unit.  The year's also
+ * keeps the last day it ever had a sum of: a report of a year up to a day
+ * after that reads the year alone.
+ */
 static enum store_status
 period_slots(struct batch *b, char uk, const char *unit, long day,
-    struct agg_val *out[2])
+    struct agg_val *out[3])
 {
 	unsigned char	key[AGG_KEY_MAX];
 
 	if ((out[0] = batch_slot(b, key, agg_period_key(key, uk, unit, 'D',
 	    agg_day_index(day)))) == NULL ||
 	    (out[1] = batch_slot(b, key, agg_period_key(key, uk, unit, 'M',
-	    agg_month_index(day)))) == NULL)
+	    agg_month_index(day)))) == NULL ||
+	    (out[2] = batch_slot(b, key, agg_period_key(key, uk, unit, 'Y',
+	    agg_year_index(day)))) == NULL)
 		return STORE_NOMEM;
+	if (out[2]->c[AGG_P_MAXDAY] < (int64_t)agg_day_index(day))
+		out[2]->c[AGG_P_MAXDAY] = (int64_t)agg_day_index(day);
 	return STORE_OK;
 }
 
@@ -410,7 +443,7 @@ request_add(struct batch *b, const cJSON *j, int has_hh, const char *group,
 {
 	struct store_query	 q;
 	struct request		 r;
-	struct agg_val		*u, *p[2];
+	struct agg_val		*u, *p[3];
 	char			 unit[STORE_UNIT_MAX];
 	enum store_status	 rc;
 	int			 i, by;
@@ -431,7 +464,7 @@ request_add(struct batch *b, const cJSON *j, int has_hh, const char *group,
 		    (rc = agg_pairs_add(&u->p[AGG_U_UNANSWERED], r.raised,
 		    sign)) != STORE_OK)
 			return rc;
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < 3; i++) {
 			p[i]->c[AGG_P_REQUESTS] += sign;
 			p[i]->c[AGG_P_OPEN] += sign * (r.status ==
 			    REQUEST_OPEN);
@@ -594,7 +627,7 @@ static enum store_status
 points_add(struct batch *b, const cJSON *hh, const struct agg_val *days,
     int sign)
 {
-	struct agg_val		*p[2];
+	struct agg_val		*p[3];
 	const char		*node;
 	char			 unit[STORE_UNIT_MAX];
 	int64_t			 prev;
@@ -615,6 +648,9 @@ points_add(struct batch *b, const cJSON *hh, const struct agg_val *days,
 				if ((rc = agg_pairs_add(&p[l]->p[AGG_P_POINTS],
 				    prev, sign)) != STORE_OK)
 					return rc;
+			/* The year keeps only its households' first visits. */
+			if (prev < year_first((long)days->p[0].v[i].k))
+				p[2]->c[AGG_P_FIRST] += sign;
 			prev = days->p[0].v[i].k;
 		}
 	}
@@ -787,7 +823,7 @@ agg_household(struct batch *b, const char *id, const cJSON *old,
 static enum store_status
 node_add(struct batch *b, char kind, const cJSON *j, int sign)
 {
-	struct agg_val		*u[2], *p[2];
+	struct agg_val		*u[2], *p[3];
 	const char		*node;
 	int64_t			 n;
 	long			 day;
@@ -819,7 +855,7 @@ node_add(struct batch *b, char kind, const cJSON *j, int sign)
 			if ((rc = period_slots(b, i == 0 ? 'n' : 't',
 			    i == 0 ? node : "", day, p)) != STORE_OK)
 				return rc;
-			for (l = 0; l < 2; l++) {
+			for (l = 0; l < 3; l++) {
 				p[l]->c[AGG_P_DONATIONS] += sign;
 				p[l]->c[AGG_P_FEN] += sign * n;
 			}

@@ -157,8 +157,8 @@ int		 request_fill(const cJSON *, const struct store_query *,
  * sorted lists of (k, n) pairs; their meaning depends on the key.
  */
 #define AGG_META	"agg.version"	/* set once DBI_AGG is complete */
-#define AGG_VERSION	"1"
-#define AGG_NC		11
+#define AGG_VERSION	"2"
+#define AGG_NC		13
 #define AGG_KEY_MAX	(2 + STORE_UNIT_MAX + 8 + 8)
 #define AGG_NONE	(-1000000)	/* no met day before this one */
 #define AGG_KIND(by)	((by) == STORE_BY_GROUP ? 'g' : 'n')
@@ -169,13 +169,15 @@ int		 request_fill(const cJSON *, const struct store_query *,
 #define AGG_U_STUDENTS		0	/* list: since day -> students */
 #define AGG_U_UNANSWERED	1	/* list: raised day -> not answered,
 					   not closed */
-/* 'p' keys: per unit and day or month. */
+/* 'p' keys: per unit and day, month or year. */
 #define AGG_P_REQUESTS		0	/* raised then */
 #define AGG_P_OPEN		1
 #define AGG_P_ANSWERED		2
 #define AGG_P_DONATIONS		3
 #define AGG_P_FEN		4
 #define AGG_P_ESC		5	/* 6 counters: by highest level */
+#define AGG_P_FIRST		11	/* years: points before 1 January */
+#define AGG_P_MAXDAY		12	/* years: the last day index summed */
 #define AGG_P_DELAYS		0	/* list: days to answer -> requests */
 #define AGG_P_POINTS		1	/* list: previous met day -> points */
 
@@ -210,6 +212,7 @@ size_t		 agg_period_key(unsigned char *, char kind, const char *unit,
 		    char level, uint32_t idx);
 uint32_t	 agg_day_index(long day);
 uint32_t	 agg_month_index(long day);
+uint32_t	 agg_year_index(long day);
 /* A record's state changed from old to new (NULL: none): sums follow. */
 enum store_status agg_record(struct store_txn *, char kind, const char *id,
 	    const cJSON *old, const cJSON *new);

@@ -414,6 +414,16 @@ struct seg {
 };
 
 static long
+year_first(long day)
+{
+	char	d[11];
+
+	store_date_format(day, d);
+	memcpy(d + 4, "-01-01", 7);
+	return store_date_parse(d);
+}
+
+static long
 month_first(long day)
 {
 	char	d[11];
@@ -470,9 +480,54 @@ struct aggrep {
 	size_t				 cap;
 	struct seg			 seg[3];
 	size_t				 nseg;
+	int				 year;	/* from 1 January of to */
 	MDB_cursor			*c;
 	struct agg_pairs		 delays;	/* of the total */
 };
+
+/*
+ * A period from 1 January to a day after the last that the unit's year has
+ * a sum of is the whole year: adds it to v and *visited and gives 0.  Gives
+ * 1 when the year's key cannot answer, -1 for a damaged value.
+ */
+static int
+year_sums(struct aggrep *a, char uk, const char *unit, struct agg_val *v,
+    int64_t *visited)
+{
+	struct store_txn	*t = a->t;
+	struct agg_val		 y;
+	unsigned char		 key[AGG_KEY_MAX];
+	MDB_val			 k, d;
+	size_t			 i;
+	int			 mrc, ret = 0;
+
+	k.mv_data = key;
+	k.mv_size = agg_period_key(key, uk, unit, 'Y',
+	    agg_year_index(a->q->to));
+	if ((mrc = mdb_get(t->txn, t->st->dbi[DBI_AGG], &k, &d)) ==
+	    MDB_NOTFOUND)
+		return 0;	/* nothing in that year */
+	if (mrc != 0)
+		return -1;
+	memset(&y, 0, sizeof(y));
+	if (!val_ok(t, &d) || agg_val_decode_add(d.mv_data, d.mv_size, &y, 1,
+	    NULL, NULL) != STORE_OK)
+		ret = -1;
+	else if (y.c[AGG_P_MAXDAY] > (int64_t)agg_day_index(a->q->to))
+		ret = 1;
+	else {
+		for (i = 0; i < AGG_P_FIRST; i++)
+			v->c[i] += y.c[i];
+		*visited += y.c[AGG_P_FIRST];
+		for (i = 0; i < y.p[AGG_P_DELAYS].n && ret == 0; i++)
+			if (agg_pairs_add(&v->p[AGG_P_DELAYS],
+			    y.p[AGG_P_DELAYS].v[i].k,
+			    y.p[AGG_P_DELAYS].v[i].n) != STORE_OK)
+				ret = -1;
+	}
+	agg_val_free(&y);
+	return ret;
+}
 
 /*
  * Adds the sums of a unit's days and months in the period to v, and its
@@ -487,8 +542,11 @@ period_sums(struct aggrep *a, char uk, const char *unit, struct agg_val *v,
 	const unsigned char	*kp;
 	MDB_val			 k, d;
 	size_t			 i, n;
-	int			 mrc;
+	int			 mrc, y;
 
+	if (a->year && (y = year_sums(a, uk, unit, v, visited)) <= 0)
+		return y == 0 ? STORE_OK : store_fail(t->st, STORE_CORRUPT,
+		    "an aggregate is damaged");
 	for (i = 0; i < a->nseg; i++) {
 		n = agg_period_key(key, uk, unit, a->seg[i].level,
 		    a->seg[i].lo);
@@ -770,6 +828,7 @@ agg_report(struct store_txn *t, const struct store_query *q, int by,
 	a.q = q;
 	a.by = by;
 	a.nseg = segments(q->from, q->to, a.seg);
+	a.year = q->from <= q->to && q->from == year_first(q->to);
 	if ((a.r = calloc(1, sizeof(*a.r))) == NULL)
 		return STORE_NOMEM;
 	snprintf(a.r->total.unit, sizeof(a.r->total.unit), "total");
