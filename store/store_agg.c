@@ -276,18 +276,26 @@ batch_slot(struct batch *b, const unsigned char *key, size_t klen)
 	return &b->c[b->n++]->d;
 }
 
-/* Reads, changes and writes back (or deletes, when all is 0) each key. */
+/*
+ * Reads, changes and writes back (or deletes, when all is 0) each key,
+ * through one cursor: the write goes where the read found the key.
+ */
 static enum store_status
 batch_flush(struct batch *b)
 {
 	struct store_txn	*t = b->t;
 	struct store_buf	 buf = STORE_BUF_INIT;
 	struct agg_val		 v;
+	MDB_cursor		*c;
 	MDB_val			 k, d;
 	enum store_status	 rc = STORE_OK;
 	size_t			 i;
 	int			 mrc;
 
+	if (b->n == 0)
+		return STORE_OK;
+	if ((mrc = mdb_cursor_open(t->txn, t->st->dbi[DBI_AGG], &c)) != 0)
+		return store_mdb(t->st, mrc, "cursor");
 	memset(&v, 0, sizeof(v));
 	for (i = 0; i < b->n && rc == STORE_OK; i++) {
 		if (val_zero(&b->c[i]->d))
@@ -295,7 +303,7 @@ batch_flush(struct batch *b)
 		agg_val_free(&v);
 		k.mv_data = b->c[i]->key;
 		k.mv_size = b->c[i]->klen;
-		mrc = mdb_get(t->txn, t->st->dbi[DBI_AGG], &k, &d);
+		mrc = mdb_cursor_get(c, &k, &d, MDB_SET_KEY);
 		if (mrc == 0) {
 			if (!val_ok(t, &d) || agg_val_decode_add(d.mv_data,
 			    d.mv_size, &v, 1, NULL, NULL) != STORE_OK) {
@@ -311,33 +319,55 @@ batch_flush(struct batch *b)
 			break;
 		if (val_zero(&v)) {
 			if (mrc == 0)
-				rc = store_mdb(t->st, mdb_del(t->txn,
-				    t->st->dbi[DBI_AGG], &k, NULL),
+				rc = store_mdb(t->st, mdb_cursor_del(c, 0),
 				    "aggregate");
 			continue;
 		}
 		if ((rc = val_encode(&v, &buf)) != STORE_OK)
 			break;
+		k.mv_data = b->c[i]->key;
+		k.mv_size = b->c[i]->klen;
 		d.mv_data = buf.data;
 		d.mv_size = buf.len;
-		rc = store_mdb(t->st, mdb_put(t->txn, t->st->dbi[DBI_AGG], &k,
-		    &d, 0), "aggregate");
+		rc = store_mdb(t->st, mdb_cursor_put(c, &k, &d, mrc == 0 ?
+		    MDB_CURRENT : 0), "aggregate");
 	}
+	mdb_cursor_close(c);
 	agg_val_free(&v);
 	store_buf_free(&buf);
 	return rc;
 }
 
+/* Appends s to out (n bytes so far), cut to STORE_UNIT_MAX - 1 bytes. */
+static size_t
+unit_cat(char *out, size_t n, const char *s)
+{
+	size_t	m = strlen(s);
+
+	if (m > STORE_UNIT_MAX - 1 - n)
+		m = STORE_UNIT_MAX - 1 - n;
+	memcpy(out + n, s, m);
+	out[n + m] = '\0';
+	return n + m;
+}
+
+/* As the scan names units (node, node:group, or a group with a colon). */
 void
 agg_unit(const char *node, const char *group, int by, char *out)
 {
+	size_t	n = 0;
+
+	out[0] = '\0';
 	if (by == STORE_BY_GROUP && group != NULL) {
 		if (strchr(group, ':') != NULL)
-			snprintf(out, STORE_UNIT_MAX, "%s", group);
-		else
-			snprintf(out, STORE_UNIT_MAX, "%s:%s", node, group);
+			n = unit_cat(out, n, group);
+		else {
+			n = unit_cat(out, n, node);
+			n = unit_cat(out, n, ":");
+			(void)unit_cat(out, n, group);
+		}
 	} else
-		snprintf(out, STORE_UNIT_MAX, "%s", node);
+		(void)unit_cat(out, n, node);
 }
 
 size_t
@@ -720,6 +750,30 @@ same_str(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Whether any visit or request names the household. */
+static enum store_status
+hh_any(struct store_txn *t, const char *hh, int *any)
+{
+	unsigned char	key[AGG_KEY_MAX];
+	MDB_cursor	*c;
+	MDB_val		 k, v;
+	size_t		 n = hh_key(key, hh);
+	int		 mrc;
+
+	*any = 0;
+	if ((mrc = mdb_cursor_open(t->txn, t->st->dbi[DBI_AGG], &c)) != 0)
+		return store_mdb(t->st, mrc, "cursor");
+	k.mv_data = key;
+	k.mv_size = n;
+	mrc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	mdb_cursor_close(c);
+	if (mrc == 0)
+		*any = k.mv_size >= n && memcmp(k.mv_data, key, n) == 0;
+	else if (mrc != MDB_NOTFOUND)
+		return store_mdb(t->st, mrc, "aggregate");
+	return STORE_OK;
+}
+
 /* Moves the household's requests from its old group to its new one. */
 static enum store_status
 requests_move(struct batch *b, const char *hh, const cJSON *old,
@@ -786,12 +840,15 @@ agg_household(struct batch *b, const char *id, const cJSON *old,
 	const char		*node;
 	char			 unit[STORE_UNIT_MAX];
 	enum store_status	 rc = STORE_OK;
-	int			 i, by;
+	int			 i, by, any = 1;
 
 	memset(&days, 0, sizeof(days));
 	for (i = 0; i < 2; i++) {
 		if (!hh_active(hh[i]))
 			continue;
+		if (i == 1 && old == NULL && (rc = hh_any(b->t, id,
+		    &any)) != STORE_OK)
+			return rc;
 		node = json_str(hh[i], "node") != NULL ?
 		    json_str(hh[i], "node") : "";
 		for (by = STORE_BY_NODE; by <= STORE_BY_GROUP; by++) {
@@ -801,6 +858,9 @@ agg_household(struct batch *b, const char *id, const cJSON *old,
 			u->c[AGG_U_HOUSEHOLDS] += i == 0 ? -1 : 1;
 		}
 	}
+	/* A new household that no visit or request names yet: done. */
+	if (!any)
+		return STORE_OK;
 	/* The visited points follow the household's node and group. */
 	if (hh_active(old) != hh_active(new) || (hh_active(old) &&
 	    (!same_str(json_str(old, "node"), json_str(new, "node")) ||
