@@ -25,7 +25,7 @@ enum store_dbi {
 	DBI_N
 };
 
-#define STORE_SCHEMA		1
+#define STORE_SCHEMA		2	/* 2: the report's aggregates */
 #define STORE_MAP_INITIAL	((size_t)256 << 20)
 
 /*
@@ -200,7 +200,28 @@ struct agg_eval {
 	double	 score;
 };
 
+/* The changes one record makes, summed per key before they are written. */
+struct agg_change {
+	unsigned char	 key[AGG_KEY_MAX];
+	size_t		 klen;
+	struct agg_val	 d;
+};
+/* Changes are allocated one by one: a slot's address stays valid. */
+struct agg_batch {
+	struct store_txn	*t;
+	struct agg_change	**c;
+	size_t			 n, cap;
+};
+struct agg_val	*agg_batch_slot(struct agg_batch *, const unsigned char *key,
+		    size_t);
+enum store_status agg_batch_flush(struct agg_batch *);
+void		 agg_batch_free(struct agg_batch *);
+
 enum store_status agg_pairs_add(struct agg_pairs *, int64_t k, int64_t n);
+enum store_status agg_val_encode(const struct agg_val *, struct store_buf *);
+enum store_status agg_eval_encode(const char *node, int64_t year, int kind,
+	    double score, struct store_buf *);
+long		 agg_year_first(long day);
 void		 agg_val_free(struct agg_val *);
 enum store_status agg_val_decode_add(const void *, size_t, struct agg_val *,
 	    int sign, const int64_t *below, int64_t *count);
@@ -219,6 +240,9 @@ enum store_status agg_record(struct store_txn *, char kind, const char *id,
 /* Makes DBI_AGG again from the records, and marks it complete. */
 enum store_status agg_rebuild(struct store_txn *);
 int		 agg_ready(struct store_txn *);
+/* Adds a row's sums to the total. */
+void		 report_add_row(struct store_report_row *total,
+		    const struct store_report_row *);
 /* The report from the aggregates; store_report() chooses. */
 enum store_status agg_report(struct store_txn *, const struct store_query *,
 	    int by, struct store_report **);

@@ -165,11 +165,11 @@ make_lines(void)
 			hlc += 1 + rnd(5000000);
 			rnd_date(d);
 			snprintf(at, sizeof(at), "%sT10:00:00.000Z", d);
-			n = snprintf(buf, sizeof(buf), "{\"v\":1,\"log\":\"%s\","
-			    "\"seq\":%d,\"prev\":\"%s\",\"hlc\":%" PRIu64 ","
-			    "\"at\":\"%s\",\"type\":\"%s\",\"by\":\"m1\","
-			    "\"body\":%s}", logs[l], i + 1, prev, hlc, at,
-			    type, body);
+			n = snprintf(buf, sizeof(buf), "{\"v\":1,\"log\":"
+			    "\"%s\",\"seq\":%d,\"prev\":\"%s\",\"hlc\":"
+			    "%" PRIu64 ",\"at\":\"%s\",\"type\":\"%s\","
+			    "\"by\":\"m1\",\"body\":%s}", logs[l], i + 1,
+			    prev, hlc, at, type, body);
 			ls[l * PER_LOG + i].p = strdup(buf);
 			ls[l * PER_LOG + i].len = (size_t)n;
 			ls[l * PER_LOG + i].log = l;
