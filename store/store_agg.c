@@ -236,18 +236,57 @@ agg_batch_free(struct agg_batch *b)
 		free(b->c[i]);
 	}
 	free(b->c);
+	free(b->ht);
+	b->c = NULL;
+	b->ht = NULL;
+	b->n = b->cap = b->htcap = 0;
+}
+
+/* FNV-1a of a key, for the batch's table. */
+static size_t
+key_hash(const unsigned char *key, size_t klen)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+	size_t		i;
+
+	for (i = 0; i < klen; i++)
+		h = (h ^ key[i]) * 0x100000001b3ULL;
+	return (size_t)h;
+}
+
+/* The table holds change index + 1 (0 for empty), at most half full. */
+static int
+ht_grow(struct agg_batch *b)
+{
+	size_t	*nt, ncap = b->htcap ? b->htcap * 2 : 64, i, h;
+
+	if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
+		return -1;
+	for (i = 0; i < b->n; i++) {
+		h = key_hash(b->c[i]->key, b->c[i]->klen) & (ncap - 1);
+		while (nt[h] != 0)
+			h = (h + 1) & (ncap - 1);
+		nt[h] = i + 1;
+	}
+	free(b->ht);
+	b->ht = nt;
+	b->htcap = ncap;
+	return 0;
 }
 
 struct agg_val *
 agg_batch_slot(struct agg_batch *b, const unsigned char *key, size_t klen)
 {
 	struct agg_change	**nc;
-	size_t		  i, ncap;
+	size_t			  h, ncap;
 
-	for (i = 0; i < b->n; i++)
-		if (b->c[i]->klen == klen &&
-		    memcmp(b->c[i]->key, key, klen) == 0)
-			return &b->c[i]->d;
+	if ((b->n + 1) * 2 > b->htcap && ht_grow(b) != 0)
+		return NULL;
+	for (h = key_hash(key, klen) & (b->htcap - 1); b->ht[h] != 0;
+	    h = (h + 1) & (b->htcap - 1))
+		if (b->c[b->ht[h] - 1]->klen == klen &&
+		    memcmp(b->c[b->ht[h] - 1]->key, key, klen) == 0)
+			return &b->c[b->ht[h] - 1]->d;
 	if (b->n == b->cap) {
 		ncap = b->cap ? b->cap * 2 : 8;
 		if ((nc = reallocarray(b->c, ncap, sizeof(*nc))) == NULL)
@@ -259,12 +298,14 @@ agg_batch_slot(struct agg_batch *b, const unsigned char *key, size_t klen)
 		return NULL;
 	memcpy(b->c[b->n]->key, key, klen);
 	b->c[b->n]->klen = klen;
-	return &b->c[b->n++]->d;
+	b->ht[h] = ++b->n;
+	return &b->c[b->n - 1]->d;
 }
 
 /*
  * Reads, changes and writes back (or deletes, when all is 0) each key,
- * through one cursor: the write goes where the read found the key.
+ * through one cursor: the write goes where the read found the key.  The
+ * batch is empty afterwards.
  */
 enum store_status
 agg_batch_flush(struct agg_batch *b)
@@ -321,6 +362,7 @@ agg_batch_flush(struct agg_batch *b)
 	mdb_cursor_close(c);
 	agg_val_free(&v);
 	store_buf_free(&buf);
+	agg_batch_free(b);
 	return rc;
 }
 

@@ -557,20 +557,21 @@ enum store_status
 agg_record(struct store_txn *t, char kind, const char *id, const cJSON *old,
     const cJSON *new)
 {
-	struct agg_batch	b;
-	enum store_status	rc;
+	struct agg_batch	*b = t->agg;
+	enum store_status	 rc;
 
-	memset(&b, 0, sizeof(b));
-	b.t = t;
+	/* The sums go to the transaction's batch, written at its commit. */
+	if (b == NULL)
+		return store_fail(t->st, STORE_INVALID, "no write transaction");
 	switch (kind) {
 	case STORE_K_HOUSEHOLD:
-		rc = agg_household(&b, id, old, new);
+		rc = agg_household(b, id, old, new);
 		break;
 	case STORE_K_VISIT:
-		rc = agg_visit(&b, old, new);
+		rc = agg_visit(b, old, new);
 		break;
 	case STORE_K_REQUEST:
-		rc = agg_request(&b, old, new);
+		rc = agg_request(b, old, new);
 		break;
 	case STORE_K_EVAL:
 		if ((rc = eval_put(t, id, new)) != STORE_OK)
@@ -578,15 +579,14 @@ agg_record(struct store_txn *t, char kind, const char *id, const cJSON *old,
 		/* FALLTHROUGH */
 	case STORE_K_STUDENT:
 	case STORE_K_DONATION:
-		if ((rc = node_add(&b, kind, old, -1)) == STORE_OK)
-			rc = node_add(&b, kind, new, 1);
+		if ((rc = node_add(b, kind, old, -1)) == STORE_OK)
+			rc = node_add(b, kind, new, 1);
 		break;
 	default:
 		return STORE_OK;
 	}
-	if (rc == STORE_OK)
-		rc = agg_batch_flush(&b);
-	agg_batch_free(&b);
+	if (rc == STORE_OK && b->n >= AGG_BATCH_MAX)
+		rc = agg_batch_flush(b);
 	return rc;
 }
 

@@ -456,6 +456,7 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 
 	t->st = st;
 	t->write = write;
+	t->agg = NULL;
 	for (tries = 0; tries < 3; tries++) {
 		pthread_rwlock_rdlock(&st->lock);
 		mrc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
@@ -515,13 +516,22 @@ enum store_status
 store_write(struct store *st, store_write_fn fn, void *arg)
 {
 	struct store_txn	t;
+	struct agg_batch	agg;
 	enum store_status	rc;
 	int			mrc, tries;
 
 	for (tries = 0; tries < 24; tries++) {
+		memset(&agg, 0, sizeof(agg));
 		if ((rc = txn_begin(st, 1, &t)) != STORE_OK)
 			return rc;
+		agg.t = &t;
+		t.agg = &agg;
 		rc = fn(&t, arg);
+		/* The report's sums that fn changed, in the same commit. */
+		if (rc == STORE_OK)
+			rc = agg_batch_flush(&agg);
+		agg_batch_free(&agg);
+		t.agg = NULL;
 		if (rc != STORE_OK) {
 			txn_end(&t, 0, &mrc);
 			if (rc == STORE_FULL) {

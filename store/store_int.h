@@ -45,10 +45,12 @@ struct store {
 	const char		*map_base;	/* where data.mdb is mapped */
 };
 
+struct agg_batch;
 struct store_txn {
 	struct store	*st;
 	MDB_txn		*txn;
 	int		 write;
+	struct agg_batch *agg;	/* write transactions: sums not yet written */
 	const char	*map_lo;	/* the file's pages, as mapped */
 	const char	*map_hi;
 };
@@ -206,14 +208,22 @@ struct agg_change {
 	size_t		 klen;
 	struct agg_val	 d;
 };
-/* Changes are allocated one by one: a slot's address stays valid. */
+/*
+ * The sums a write transaction changes, kept until it commits (or until
+ * AGG_BATCH_MAX keys), so that a thousand appends to one unit write its
+ * keys once.  Changes are allocated one by one: a slot's address stays
+ * valid until the batch is flushed.
+ */
+#define AGG_BATCH_MAX	8192
 struct agg_batch {
 	struct store_txn	*t;
 	struct agg_change	**c;
 	size_t			 n, cap;
+	size_t			*ht, htcap;	/* open addressing */
 };
 struct agg_val	*agg_batch_slot(struct agg_batch *, const unsigned char *key,
 		    size_t);
+/* Writes the batch's sums and empties it. */
 enum store_status agg_batch_flush(struct agg_batch *);
 void		 agg_batch_free(struct agg_batch *);
 
