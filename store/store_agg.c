@@ -504,6 +504,8 @@ agg_ready(struct store_txn *t)
 	struct store_buf	b = STORE_BUF_INIT;
 	int			ok;
 
+	if (t->st->agg_missing)
+		return 0;
 	ok = store_meta_get(t, AGG_META, &b) == STORE_OK &&
 	    strcmp(b.data, AGG_VERSION) == 0;
 	store_buf_free(&b);

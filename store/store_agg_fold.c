@@ -563,6 +563,8 @@ agg_record(struct store_txn *t, char kind, const char *id, const cJSON *old,
 	/* The sums go to the transaction's batch, written at its commit. */
 	if (b == NULL)
 		return store_fail(t->st, STORE_INVALID, "no write transaction");
+	if (t->st->agg_missing)
+		return STORE_OK;	/* no database yet: made at an open */
 	switch (kind) {
 	case STORE_K_HOUSEHOLD:
 		rc = agg_household(b, id, old, new);

@@ -336,35 +336,38 @@ agg_make_cb(struct store_txn *t, void *arg)
 /*
  * The report's aggregates, made from the records when the store has none
  * yet (a new store, or one written by a version without them): once, in
- * one transaction.
+ * one transaction.  When that cannot be done (a store this user may only
+ * read, a full disk), the store opens all the same and reports come from
+ * the scan of the records until a later open makes them.
  */
 static enum store_status
 agg_open(struct store *st)
 {
 	struct store_txn	*t;
 	MDB_txn			*txn;
-	int			 ready, mrc;
+	int			 ready;
 	enum store_status	 rc;
 
 	if (st->agg_missing) {
-		if ((mrc = mdb_txn_begin(st->env, NULL, 0, &txn)) != 0)
-			return store_mdb(st, mrc, "begin");
-		if ((mrc = mdb_dbi_open(txn, dbi_names[DBI_AGG], MDB_CREATE,
-		    &st->dbi[DBI_AGG])) != 0) {
+		if (mdb_txn_begin(st->env, NULL, 0, &txn) != 0)
+			return STORE_OK;
+		if (mdb_dbi_open(txn, dbi_names[DBI_AGG], MDB_CREATE,
+		    &st->dbi[DBI_AGG]) != 0) {
 			mdb_txn_abort(txn);
-			return store_mdb(st, mrc, "open database");
+			return STORE_OK;
 		}
-		if ((mrc = mdb_txn_commit(txn)) != 0)
-			return store_mdb(st, mrc, "commit");
+		if (mdb_txn_commit(txn) != 0)
+			return STORE_OK;
 		st->agg_missing = 0;
 	}
 	if ((rc = store_read_begin(st, &t)) != STORE_OK)
 		return rc;
 	ready = agg_ready(t);
 	store_txn_abort(t);
-	if (ready)
-		return STORE_OK;
-	return store_write(st, agg_make_cb, NULL);
+	/* On failure the reports use the scan: the store stays usable. */
+	if (!ready && store_write(st, agg_make_cb, NULL) != STORE_OK)
+		store_err[0] = '\0';
+	return STORE_OK;
 }
 
 void
