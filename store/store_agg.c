@@ -424,39 +424,57 @@ agg_period_key(unsigned char *key, char uk, const char *unit, char level,
 	return n + 8;
 }
 
-uint32_t
-agg_day_index(long day)
+/* Year and month (1 to 12) of a day since 1970 (H. Hinnant's method). */
+static void
+civil(long z, long *y, long *m)
 {
-	return (uint32_t)(day + DAY_BIAS);
+	long	era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
 }
 
 uint32_t
 agg_year_index(long day)
 {
-	char	d[11];
+	long	y, m;
 
-	store_date_format(day, d);
-	return (uint32_t)strtol(d, NULL, 10);
+	civil(day, &y, &m);
+	return (uint32_t)y;
 }
 
 uint32_t
 agg_month_index(long day)
 {
-	char	d[11];
+	long	y, m;
 
-	store_date_format(day, d);
-	return (uint32_t)(strtol(d, NULL, 10) * 12 + strtol(d + 5, NULL, 10) -
-	    1);
+	civil(day, &y, &m);
+	return (uint32_t)(y * 12 + m - 1);
 }
 
 long
 agg_year_first(long day)
 {
-	char	d[11];
+	long	y, m, era, yoe;
 
-	store_date_format(day, d);
-	memcpy(d + 4, "-01-01", 7);
-	return store_date_parse(d);
+	civil(day, &y, &m);
+	/* Days from the civil date y-01-01, March-based as civil(). */
+	y--;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + 306 - 719468;
+}
+
+uint32_t
+agg_day_index(long day)
+{
+	return (uint32_t)(day + DAY_BIAS);
 }
 
 enum store_status

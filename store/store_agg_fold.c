@@ -234,39 +234,55 @@ hh_active(const cJSON *j)
 }
 
 /*
- * The points of an active household's met days, for its node and group:
- * each distinct day with the one before it (AGG_NONE for the first).
+ * One visited point (d, p) of an active household, for its node and its
+ * group: in the day's and month's lists, and in the year's count of first
+ * visits when p lies in an earlier year.
+ */
+static enum store_status
+point_add(struct agg_batch *b, const cJSON *hh, int64_t d, int64_t p,
+    int sign)
+{
+	struct agg_val		*s[3];
+	const char		*node;
+	char			 unit[STORE_UNIT_MAX];
+	enum store_status	 rc;
+	int			 by, l;
+
+	node = json_str(hh, "node") != NULL ? json_str(hh, "node") : "";
+	for (by = STORE_BY_NODE; by <= STORE_BY_GROUP; by++) {
+		agg_unit(node, json_str(hh, "group"), by, unit);
+		if ((rc = period_slots(b, AGG_KIND(by), unit, (long)d, s)) !=
+		    STORE_OK)
+			return rc;
+		for (l = 0; l < 2; l++)
+			if ((rc = agg_pairs_add(&s[l]->p[AGG_P_POINTS], p,
+			    sign)) != STORE_OK)
+				return rc;
+		if (p < agg_year_first((long)d))
+			s[2]->c[AGG_P_FIRST] += sign;
+	}
+	return STORE_OK;
+}
+
+/*
+ * The points of an active household's met days: each distinct day with
+ * the one before it (AGG_NONE for the first).
  */
 static enum store_status
 points_add(struct agg_batch *b, const cJSON *hh, const struct agg_val *days,
     int sign)
 {
-	struct agg_val		*p[3];
-	const char		*node;
-	char			 unit[STORE_UNIT_MAX];
 	int64_t			 prev;
 	enum store_status	 rc;
 	size_t			 i;
-	int			 by, l;
 
 	if (!hh_active(hh))
 		return STORE_OK;
-	node = json_str(hh, "node") != NULL ? json_str(hh, "node") : "";
-	for (by = STORE_BY_NODE; by <= STORE_BY_GROUP; by++) {
-		agg_unit(node, json_str(hh, "group"), by, unit);
-		for (i = 0, prev = AGG_NONE; i < days->p[0].n; i++) {
-			if ((rc = period_slots(b, AGG_KIND(by), unit,
-			    (long)days->p[0].v[i].k, p)) != STORE_OK)
-				return rc;
-			for (l = 0; l < 2; l++)
-				if ((rc = agg_pairs_add(&p[l]->p[AGG_P_POINTS],
-				    prev, sign)) != STORE_OK)
-					return rc;
-			/* The year keeps only its households' first visits. */
-			if (prev < agg_year_first((long)days->p[0].v[i].k))
-				p[2]->c[AGG_P_FIRST] += sign;
-			prev = days->p[0].v[i].k;
-		}
+	for (i = 0, prev = AGG_NONE; i < days->p[0].n; i++) {
+		if ((rc = point_add(b, hh, days->p[0].v[i].k, prev, sign)) !=
+		    STORE_OK)
+			return rc;
+		prev = days->p[0].v[i].k;
 	}
 	return STORE_OK;
 }
@@ -286,20 +302,46 @@ visit_met(const cJSON *j, const char **hh, long *day)
 	    *day >= 0;
 }
 
-/* Moves a met day of household hh by sign, with the points it makes. */
+/*
+ * Moves a met day of household hh by sign.  Only a day that appears or
+ * disappears changes points: its own, and the next day's, whose previous
+ * day it becomes or stops being.
+ */
 static enum store_status
 visit_day(struct agg_batch *b, const char *hh, long day, int sign)
 {
 	struct agg_val		 days;
 	cJSON			*st = NULL;
+	int64_t			 before = 0, prev = AGG_NONE, next = AGG_NONE;
 	enum store_status	 rc;
+	size_t			 i;
+	int			 s;
 
-	if ((rc = days_get(b->t, hh, &days)) != STORE_OK ||
-	    (rc = hh_state(b->t, hh, &st)) != STORE_OK ||
-	    (rc = points_add(b, st, &days, -1)) != STORE_OK ||
-	    (rc = agg_pairs_add(&days.p[0], day, sign)) != STORE_OK ||
-	    (rc = points_add(b, st, &days, 1)) != STORE_OK)
+	if ((rc = days_get(b->t, hh, &days)) != STORE_OK)
 		goto out;
+	for (i = 0; i < days.p[0].n; i++) {
+		if (days.p[0].v[i].k < day)
+			prev = days.p[0].v[i].k;
+		else if (days.p[0].v[i].k == day)
+			before = days.p[0].v[i].n;
+		else {
+			next = days.p[0].v[i].k;
+			break;
+		}
+	}
+	if ((rc = agg_pairs_add(&days.p[0], day, sign)) != STORE_OK)
+		goto out;
+	if ((before > 0) != (before + sign > 0)) {
+		s = before + sign > 0 ? 1 : -1;
+		if ((rc = hh_state(b->t, hh, &st)) != STORE_OK)
+			goto out;
+		if (hh_active(st) &&
+		    ((rc = point_add(b, st, day, prev, s)) != STORE_OK ||
+		    (next != AGG_NONE &&
+		    ((rc = point_add(b, st, next, prev, -s)) != STORE_OK ||
+		    (rc = point_add(b, st, next, day, s)) != STORE_OK))))
+			goto out;
+	}
 	rc = days_put(b->t, hh, &days);
 out:
 	cJSON_Delete(st);
