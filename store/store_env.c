@@ -26,7 +26,7 @@
 
 static const char *const dbi_names[DBI_N] = {
 	"meta", "logs", "logids", "entries", "ckpts", "records", "events",
-	"skipped"
+	"skipped", "agg"
 };
 
 const char *
@@ -213,8 +213,13 @@ open_dbis(struct store *st, int create)
 	if (mrc != 0)
 		return store_mdb(st, mrc, "begin");
 	for (i = 0; i < DBI_N; i++) {
-		if ((mrc = mdb_dbi_open(txn, dbi_names[i], flags,
-		    &st->dbi[i])) != 0) {
+		mrc = mdb_dbi_open(txn, dbi_names[i], flags, &st->dbi[i]);
+		/* Stores made before the aggregates get them at open. */
+		if (i == DBI_AGG && mrc == MDB_NOTFOUND) {
+			st->agg_missing = 1;
+			continue;
+		}
+		if (mrc != 0) {
 			mdb_txn_abort(txn);
 			if (mrc == MDB_NOTFOUND)
 				return STORE_NOTFOUND;
@@ -254,6 +259,7 @@ open_dbis(struct store *st, int create)
 }
 
 static void	map_find(struct store *);
+static enum store_status agg_open(struct store *);
 
 /*
  * Opens the environment with the store folder flock()ed.  The first
@@ -411,7 +417,55 @@ store_open(const char *dir, int flags, struct store **out)
 	if (rc != STORE_OK)
 		return rc;
 	map_find(st);
+	if ((rc = agg_open(st)) != STORE_OK)
+		return rc;
 	store_err[0] = '\0';
+	return STORE_OK;
+}
+
+static enum store_status
+agg_make_cb(struct store_txn *t, void *arg)
+{
+	(void)arg;
+	if (agg_ready(t))
+		return STORE_OK;
+	return agg_rebuild(t);
+}
+
+/*
+ * The report's aggregates, made from the records when the store has none
+ * yet (a new store, or one written by a version without them): once, in
+ * one transaction.  When that cannot be done (a store this user may only
+ * read, a full disk), the store opens all the same and reports come from
+ * the scan of the records until a later open makes them.
+ */
+static enum store_status
+agg_open(struct store *st)
+{
+	struct store_txn	*t;
+	MDB_txn			*txn;
+	int			 ready;
+	enum store_status	 rc;
+
+	if (st->agg_missing) {
+		if (mdb_txn_begin(st->env, NULL, 0, &txn) != 0)
+			return STORE_OK;
+		if (mdb_dbi_open(txn, dbi_names[DBI_AGG], MDB_CREATE,
+		    &st->dbi[DBI_AGG]) != 0) {
+			mdb_txn_abort(txn);
+			return STORE_OK;
+		}
+		if (mdb_txn_commit(txn) != 0)
+			return STORE_OK;
+		st->agg_missing = 0;
+	}
+	if ((rc = store_read_begin(st, &t)) != STORE_OK)
+		return rc;
+	ready = agg_ready(t);
+	store_txn_abort(t);
+	/* On failure the reports use the scan: the store stays usable. */
+	if (!ready && store_write(st, agg_make_cb, NULL) != STORE_OK)
+		store_err[0] = '\0';
 	return STORE_OK;
 }
 
@@ -504,6 +558,7 @@ txn_begin(struct store *st, int write, struct store_txn *t)
 
 	t->st = st;
 	t->write = write;
+	t->agg = NULL;
 	for (tries = 0; tries < 3; tries++) {
 		pthread_rwlock_rdlock(&st->lock);
 		mrc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY,
@@ -563,13 +618,22 @@ enum store_status
 store_write(struct store *st, store_write_fn fn, void *arg)
 {
 	struct store_txn	t;
+	struct agg_batch	agg;
 	enum store_status	rc;
 	int			mrc, tries;
 
 	for (tries = 0; tries < 24; tries++) {
+		memset(&agg, 0, sizeof(agg));
 		if ((rc = txn_begin(st, 1, &t)) != STORE_OK)
 			return rc;
+		agg.t = &t;
+		t.agg = &agg;
 		rc = fn(&t, arg);
+		/* The report's sums that fn changed, in the same commit. */
+		if (rc == STORE_OK)
+			rc = agg_batch_flush(&agg);
+		agg_batch_free(&agg);
+		t.agg = NULL;
 		if (rc != STORE_OK) {
 			txn_end(&t, 0, &mrc);
 			if (rc == STORE_FULL) {

@@ -21,10 +21,11 @@ enum store_dbi {
 	DBI_RECORDS,	/* kind letter, id -> state JSON */
 	DBI_EVENTS,	/* kind, id, NUL, hlc (u64 BE), log, NUL, seq (u64 BE) */
 	DBI_SKIPPED,	/* log id (u32 BE), seq (u64 BE) -> reason */
+	DBI_AGG,	/* the report's aggregates (store_agg.c) */
 	DBI_N
 };
 
-#define STORE_SCHEMA		1
+#define STORE_SCHEMA		2	/* 2: the report's aggregates */
 #define STORE_MAP_INITIAL	((size_t)256 << 20)
 
 /*
@@ -39,14 +40,17 @@ struct store {
 	size_t			 mapsize;
 	pthread_rwlock_t	 lock;
 	int			 locked;	/* lock initialised */
+	int			 agg_missing;	/* DBI_AGG not made yet */
 	char			 dir[4096];
 	const char		*map_base;	/* where data.mdb is mapped */
 };
 
+struct agg_batch;
 struct store_txn {
 	struct store	*st;
 	MDB_txn		*txn;
 	int		 write;
+	struct agg_batch *agg;	/* write transactions: sums not yet written */
 	const char	*map_lo;	/* the file's pages, as mapped */
 	const char	*map_hi;
 };
@@ -149,5 +153,108 @@ void		 visits_of(const struct visits *, const char *household,
 		    long from, long to, int *visited, long *last);
 int		 request_fill(const cJSON *, const struct store_query *,
 		    struct request *);
+
+/*
+ * The report's aggregates (store_agg.c).  A value is AGG_NC counters and two
+ * sorted lists of (k, n) pairs; their meaning depends on the key.
+ */
+#define AGG_META	"agg.version"	/* set once DBI_AGG is complete */
+#define AGG_VERSION	"2"
+#define AGG_NC		13
+#define AGG_KEY_MAX	(2 + STORE_UNIT_MAX + 8 + 8)
+#define AGG_NONE	(-1000000)	/* no met day before this one */
+#define AGG_KIND(by)	((by) == STORE_BY_GROUP ? 'g' : 'n')
+/* 'u' keys: per unit, whatever the period. */
+#define AGG_U_HOUSEHOLDS	0	/* not removed */
+#define AGG_U_RECORDS		1	/* students, donations, evaluations */
+#define AGG_U_REQUESTS		2	/* raised on any day */
+#define AGG_U_STUDENTS		0	/* list: since day -> students */
+#define AGG_U_UNANSWERED	1	/* list: raised day -> not answered,
+					   not closed */
+/* 'p' keys: per unit and day, month or year. */
+#define AGG_P_REQUESTS		0	/* raised then */
+#define AGG_P_OPEN		1
+#define AGG_P_ANSWERED		2
+#define AGG_P_DONATIONS		3
+#define AGG_P_FEN		4
+#define AGG_P_ESC		5	/* 6 counters: by highest level */
+#define AGG_P_FIRST		11	/* years: points before 1 January */
+#define AGG_P_MAXDAY		12	/* years: the last day index summed */
+#define AGG_P_DELAYS		0	/* list: days to answer -> requests */
+#define AGG_P_POINTS		1	/* list: previous met day -> points */
+
+struct agg_pair {
+	int64_t	 k;
+	int64_t	 n;
+};
+struct agg_pairs {
+	struct agg_pair	*v;
+	size_t		 n, cap;
+};
+struct agg_val {
+	int64_t			c[AGG_NC];
+	struct agg_pairs	p[2];
+};
+struct agg_eval {
+	char	 node[STORE_UNIT_MAX];
+	int64_t	 year;		/* -1 when the record has none */
+	int	 kind;		/* EVAL_N when unknown */
+	double	 score;
+};
+
+/* The changes one record makes, summed per key before they are written. */
+struct agg_change {
+	unsigned char	 key[AGG_KEY_MAX];
+	size_t		 klen;
+	struct agg_val	 d;
+};
+/*
+ * The sums a write transaction changes, kept until it commits (or until
+ * AGG_BATCH_MAX keys), so that a thousand appends to one unit write its
+ * keys once.  Changes are allocated one by one: a slot's address stays
+ * valid until the batch is flushed.
+ */
+#define AGG_BATCH_MAX	8192
+struct agg_batch {
+	struct store_txn	*t;
+	struct agg_change	**c;
+	size_t			 n, cap;
+	size_t			*ht, htcap;	/* open addressing */
+};
+struct agg_val	*agg_batch_slot(struct agg_batch *, const unsigned char *key,
+		    size_t);
+/* Writes the batch's sums and empties it. */
+enum store_status agg_batch_flush(struct agg_batch *);
+void		 agg_batch_free(struct agg_batch *);
+
+enum store_status agg_pairs_add(struct agg_pairs *, int64_t k, int64_t n);
+enum store_status agg_val_encode(const struct agg_val *, struct store_buf *);
+enum store_status agg_eval_encode(const char *node, int64_t year, int kind,
+	    double score, struct store_buf *);
+long		 agg_year_first(long day);
+void		 agg_val_free(struct agg_val *);
+enum store_status agg_val_decode_add(const void *, size_t, struct agg_val *,
+	    int sign, const int64_t *below, int64_t *count);
+int		 agg_eval_decode(const void *, size_t, struct agg_eval *);
+void		 agg_unit(const char *node, const char *group, int by,
+		    char *out);
+size_t		 agg_unit_key(unsigned char *, char kind, const char *unit);
+size_t		 agg_period_key(unsigned char *, char kind, const char *unit,
+		    char level, uint32_t idx);
+uint32_t	 agg_day_index(long day);
+uint32_t	 agg_month_index(long day);
+uint32_t	 agg_year_index(long day);
+/* A record's state changed from old to new (NULL: none): sums follow. */
+enum store_status agg_record(struct store_txn *, char kind, const char *id,
+	    const cJSON *old, const cJSON *new);
+/* Makes DBI_AGG again from the records, and marks it complete. */
+enum store_status agg_rebuild(struct store_txn *);
+int		 agg_ready(struct store_txn *);
+/* Adds a row's sums to the total. */
+void		 report_add_row(struct store_report_row *total,
+		    const struct store_report_row *);
+/* The report from the aggregates; store_report() chooses. */
+enum store_status agg_report(struct store_txn *, const struct store_query *,
+	    int by, struct store_report **);
 
 #endif /* STORE_INT_H */

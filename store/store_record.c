@@ -261,7 +261,8 @@ records_apply(struct store_txn *t, const struct entry *e, int strict,
 	 * An entry that sorts before others of its record (merged from
 	 * another log): the record is folded again, with it, in order.
 	 */
-	if (later && (rc = refold(t, &rk, &next)) != STORE_OK)
+	if (later && ((rc = state_get(t, &rk, &state)) != STORE_OK ||
+	    (rc = refold(t, &rk, &next)) != STORE_OK))
 		goto out;
 	if (next != NULL)
 		rc = state_put(t, &rk, next);
@@ -274,6 +275,9 @@ records_apply(struct store_txn *t, const struct entry *e, int strict,
 		if (rc == STORE_NOTFOUND)
 			rc = STORE_OK;
 	}
+	/* The report's sums follow every change of a record's state. */
+	if (rc == STORE_OK && (next != NULL || later))
+		rc = agg_record(t, kind, id, state, next);
 out:
 	cJSON_Delete(state);
 	cJSON_Delete(next);

@@ -321,8 +321,8 @@ medians(struct rep *p)
 	return STORE_OK;
 }
 
-static void
-add_row(struct store_report_row *t, const struct store_report_row *r)
+void
+report_add_row(struct store_report_row *t, const struct store_report_row *r)
 {
 	int	i;
 
@@ -344,8 +344,9 @@ add_row(struct store_report_row *t, const struct store_report_row *r)
 	}
 }
 
-enum store_status
-store_report(struct store_txn *t, const struct store_query *q, int by,
+/* The report from the records themselves: the exact reference. */
+static enum store_status
+report_scan(struct store_txn *t, const struct store_query *q, int by,
     struct store_report **out)
 {
 	struct rep		p;
@@ -378,7 +379,7 @@ store_report(struct store_txn *t, const struct store_query *q, int by,
 	    STORE_OK || (rc = p.rc) != STORE_OK)
 		goto out;
 	for (i = 0; i < p.r->nrows; i++)
-		add_row(&p.r->total, &p.r->rows[i]);
+		report_add_row(&p.r->total, &p.r->rows[i]);
 	rc = medians(&p);
 out:
 	visits_free(&p.vs);
@@ -389,6 +390,21 @@ out:
 	}
 	*out = p.r;
 	return STORE_OK;
+}
+
+/*
+ * The aggregates answer every period; MINQING_REPORT_SCAN=1 asks for the
+ * scan of the records instead, to compare the two.
+ */
+enum store_status
+store_report(struct store_txn *t, const struct store_query *q, int by,
+    struct store_report **out)
+{
+	const char	*scan = getenv("MINQING_REPORT_SCAN");
+
+	if ((scan == NULL || strcmp(scan, "1") != 0) && agg_ready(t))
+		return agg_report(t, q, by, out);
+	return report_scan(t, q, by, out);
 }
 
 void

@@ -62,6 +62,42 @@ row_json(const struct store_report_row *r)
 	return o;
 }
 
+/* Prints j unformatted, without its closing brace when open is set. */
+static void
+print_part(cJSON *j, int open)
+{
+	char	*p;
+	size_t	 n;
+
+	if (j == NULL || (p = cJSON_PrintUnformatted(j)) == NULL)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	n = strlen(p);
+	fwrite(p, 1, open && n > 0 ? n - 1 : n, stdout);
+	cJSON_free(p);
+	cJSON_Delete(j);
+}
+
+/*
+ * The report as tool_print_json() would print the whole object, but a row
+ * at a time: thousands of rows need not be held as JSON at once.
+ */
+static void
+print_json_rows(cJSON *head, const struct store_report *rep)
+{
+	size_t	i;
+
+	print_part(head, 1);
+	fputs(",\"rows\":[", stdout);
+	for (i = 0; i < rep->nrows; i++) {
+		if (i > 0)
+			putchar(',');
+		print_part(row_json(&rep->rows[i]), 0);
+	}
+	fputs("],\"total\":", stdout);
+	print_part(row_json(&rep->total), 0);
+	fputs("}\n", stdout);
+}
+
 static void
 row_cells(const struct store_report_row *r, char cells[12][STORE_UNIT_MAX])
 {
@@ -190,6 +226,11 @@ tool_report(struct tool *t, int argc, char **argv)
 		cJSON_AddStringToObject(o, "by", by == STORE_BY_NODE ? "node" :
 		    "group");
 		cJSON_AddNumberToObject(o, "reply_days", (double)q.reply_days);
+		if (!tool_csv_mode) {
+			print_json_rows(o, rep);
+			store_report_free(rep);
+			return 0;
+		}
 		rows = cJSON_AddArrayToObject(o, "rows");
 		for (i = 0; i < rep->nrows; i++)
 			cJSON_AddItemToArray(rows, row_json(&rep->rows[i]));
