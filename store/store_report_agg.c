@@ -398,8 +398,8 @@ agg_evals(struct aggrep *a)
 			continue;
 		if (a->by == STORE_BY_GROUP)
 			row = &a->r->total;
-		else if ((row = bsearch(ev.node, a->r->rows, a->r->nrows,
-		    sizeof(*row), row_cmp)) == NULL)
+		else if (a->r->nrows == 0 || (row = bsearch(ev.node,
+		    a->r->rows, a->r->nrows, sizeof(*row), row_cmp)) == NULL)
 			continue;
 		row->eval_sum[ev.kind] += ev.score;
 		row->eval_count[ev.kind]++;
