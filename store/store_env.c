@@ -200,6 +200,25 @@ initial_mapsize(void)
 	return STORE_MAP_INITIAL;
 }
 
+static int	adopt_size(struct store *);
+
+/*
+ * mdb_txn_begin() for the opening steps, outside txn_begin(): another
+ * process may have grown the data past this map since mdb_env_open().
+ */
+static int
+env_begin(struct store *st, unsigned flags, MDB_txn **txn)
+{
+	int	mrc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		mrc = mdb_txn_begin(st->env, NULL, flags, txn);
+		if (mrc != MDB_MAP_RESIZED || adopt_size(st) != 0)
+			break;
+	}
+	return mrc;
+}
+
 static enum store_status
 open_dbis(struct store *st, int create)
 {
@@ -209,7 +228,7 @@ open_dbis(struct store *st, int create)
 	int		 i, mrc;
 	unsigned	 flags = create ? MDB_CREATE : 0;
 
-	mrc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	mrc = env_begin(st, create ? 0 : MDB_RDONLY, &txn);
 	if (mrc != 0)
 		return store_mdb(st, mrc, "begin");
 	for (i = 0; i < DBI_N; i++) {
@@ -307,7 +326,7 @@ lock_check(struct store *st)
 
 	for (tries = 0; tries < 1000; tries++) {	/* 2 s */
 		if (mdb_env_info(st->env, &info) != 0 ||
-		    mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
+		    env_begin(st, MDB_RDONLY, &txn) != 0)
 			return STORE_OK;
 		id = mdb_txn_id(txn);
 		mdb_txn_abort(txn);
@@ -448,7 +467,7 @@ agg_open(struct store *st)
 	enum store_status	 rc;
 
 	if (st->agg_missing) {
-		if (mdb_txn_begin(st->env, NULL, 0, &txn) != 0)
+		if (env_begin(st, 0, &txn) != 0)
 			return STORE_OK;
 		if (mdb_dbi_open(txn, dbi_names[DBI_AGG], MDB_CREATE,
 		    &st->dbi[DBI_AGG]) != 0) {
