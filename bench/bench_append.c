@@ -41,6 +41,9 @@
 
 #include "store/store.h"
 
+#define BENCH_NAME "bench_append"
+#include "bench/bench_util.h"
+
 #define BENCH_LOG	"bench/main"
 #define BENCH_NODE	"bench"
 #define BENCH_BY	"bench"
@@ -78,32 +81,6 @@ struct row {
 	char	*body;
 	size_t	 line;
 };
-
-static void
-die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	fputs("bench_append: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 tmp_make(char *out, size_t len)

@@ -45,6 +45,9 @@
 
 #include "store/store.h"
 
+#define BENCH_NAME "bench_report"
+#include "bench/bench_util.h"
+
 #define CHUNK		5000
 #define ROUNDS_MAX	15
 
@@ -81,32 +84,6 @@ struct build {
 			    crypto_sign_PUBLICKEYBYTES,
 			    sodium_base64_VARIANT_ORIGINAL)];
 };
-
-static void
-die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	fputs("bench_report: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t	rng_state = 0x9e3779b97f4a7c15ULL;
 
