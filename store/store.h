@@ -230,6 +230,7 @@ long		 store_date_parse(const char *);
 void		 store_date_format(long days, char *out);
 /* Valid UTF-8 with no control bytes but tab. */
 int		 store_text_valid(const char *, size_t);
+const char	*store_text_problem(const char *);
 
 /* Queries and reports: see store_query.h. */
 #include "store_query.h"

@@ -226,6 +226,26 @@ store_text_valid(const char *s, size_t n)
 	return 1;
 }
 
+/*
+ * What keeps a NUL-terminated text from being a one-line UTF-8 text field,
+ * in words for an error message; NULL when it is one.
+ */
+const char *
+store_text_problem(const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\r')
+			return "a line break (text fields are one line)";
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return "a control character";
+	}
+	if (!store_text_valid(s, strlen(s)))
+		return "bytes that are not UTF-8";
+	return NULL;
+}
+
 static int
 hex64(const char *s)
 {

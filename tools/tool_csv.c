@@ -82,9 +82,10 @@ tool_csv_next(struct tool_csv *c, char ***fields, size_t *n, char *err,
     size_t errlen)
 {
 	char	*out = c->scratch + c->pos;	/* each field fits in place */
-	size_t	 nf = 0, i;
-	int	 quoted, endrec = 0;
-	char	 ch;
+	size_t		 nf = 0, i;
+	int		 quoted, endrec = 0;
+	char		 ch;
+	const char	*why;
 
 	/* Blank lines at the end of the file are no record. */
 	while (c->pos < c->len && (c->buf[c->pos] == '\n' ||
@@ -120,6 +121,11 @@ tool_csv_next(struct tool_csv *c, char ***fields, size_t *n, char *err,
 				break;
 			}
 			ch = c->buf[c->pos];
+			if (ch == '\0') {
+				snprintf(err, errlen, "line %zu: field %zu has "
+				    "a NUL byte", c->line, nf);
+				return -1;
+			}
 			if (quoted) {
 				if (ch == '"') {
 					if (c->pos + 1 < c->len &&
@@ -170,9 +176,9 @@ tool_csv_next(struct tool_csv *c, char ***fields, size_t *n, char *err,
 		*out++ = '\0';
 	}
 	for (i = 0; i < nf; i++) {
-		if (!store_text_valid(c->fields[i], strlen(c->fields[i]))) {
-			snprintf(err, errlen, "line %zu: field %zu is not valid "
-			    "UTF-8 text on one line", c->recline, i + 1);
+		if ((why = store_text_problem(c->fields[i])) != NULL) {
+			snprintf(err, errlen, "line %zu: field %zu has %s",
+			    c->recline, i + 1, why);
 			return -1;
 		}
 	}

@@ -126,8 +126,8 @@ tool_qualify(const struct tool *t, const char *arg, int generated, char *out)
 
 	if (n == 0 || n >= STORE_ID_MAX - STORE_NODE_MAX - 2)
 		tool_die(TOOL_EXIT_USAGE, "invalid id \"%s\"", arg);
-	if (!store_text_valid(arg, n))
-		tool_die(TOOL_EXIT_USAGE, "id is not valid UTF-8 text");
+	if (store_text_problem(arg) != NULL)
+		tool_die(TOOL_EXIT_USAGE, "id has %s", store_text_problem(arg));
 	if (generated) {
 		/* R17 is this node's; zb-bs-0301-R17 is anyone's. */
 		local = arg[0] >= 'A' && arg[0] <= 'Z' && n > 1;
@@ -155,8 +155,10 @@ tool_date(const char *what, const char *s)
 const char *
 tool_text(const char *what, const char *s)
 {
-	if (!store_text_valid(s, strlen(s)))
-		tool_die(TOOL_EXIT_USAGE, "%s: not valid UTF-8 text", what);
+	const char	*why;
+
+	if ((why = store_text_problem(s)) != NULL)
+		tool_die(TOOL_EXIT_USAGE, "%s: has %s", what, why);
 	if (strlen(s) > 4000)
 		tool_die(TOOL_EXIT_USAGE, "%s: longer than 4000 bytes", what);
 	return s;

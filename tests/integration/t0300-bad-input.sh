@@ -52,9 +52,10 @@ bad "duplicate household" 2 "already exists" household add H1 --address x --grou
 bad "duplicate member" 2 "already exists" member add m1 --name x --group B12
 bad "people out of range" 2 "people" household add H9 --address x --group B12 --people 5000
 bad "update a missing household" 2 "no such record" household update H9 --people 2
-bad "invalid UTF-8 summary" 2 "UTF-8" request open H1 --category other --summary "$(printf 'bad \377 text')"
-bad "control bytes in a note" 2 "UTF-8" visit add H1 --team m1 --note "$(printf 'a\033[2Jb')"
+bad "invalid UTF-8 summary" 2 "summary: has bytes that are not UTF-8" request open H1 --category other --summary "$(printf 'bad \377 text')"
+bad "control bytes in a note" 2 "note: has a control character" visit add H1 --team m1 --note "$(printf 'a\033[2Jb')"
 bad "empty summary" 2 "summary" request open H1 --category other --summary ""
+bad "line break in a summary" 2 "summary: has a line break" request open H1 --category other --summary "$(printf 'a\nb')"
 bad "missing required option" 2 "usage" visit add H1
 bad "extra argument" 2 "usage" visit add H1 H2 --team m1
 bad "unknown option" 2 "unknown option" household list --everything
