@@ -3,7 +3,9 @@
  * (id, address, group; optional people, tags separated by ';').  The whole
  * file is checked first, so a bad line changes nothing; then the rows are
  * written in transactions of IMPORT_CHUNK entries, each with a signed
- * checkpoint.
+ * checkpoint.  A row whose household is already held with the same fields
+ * is skipped, so that running an import again after it was cut short (a
+ * kill, a full disk) finishes it; one held with other fields is an error.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@ struct row {
 	char	*body;		/* the entry body, JSON text */
 	char	*id;
 	size_t	 line;
+	int	 held;		/* already held, the same: skipped */
 };
 
 struct import {
@@ -32,7 +35,94 @@ struct import {
 	size_t		 n, cap;
 	size_t		 next;		/* first row not yet written */
 	size_t		 done;
+	size_t		 held;		/* rows skipped, already held */
+	const char	*path;
+	struct row	*clash;		/* held with other fields */
 };
+
+/*
+ * Whether the household record JSON (as the fold keeps it) holds what the
+ * household.add body would add: 1 the same, 0 other fields, -1 not
+ * readable.
+ */
+static int
+same_household(const char *json, size_t len, const char *body)
+{
+	cJSON		*rec, *b, *tags;
+	const cJSON	*x, *y;
+	int		 same = 0;
+	double		 people;
+
+	rec = cJSON_ParseWithLength(json, len);
+	b = cJSON_Parse(body);
+	if (rec == NULL || b == NULL) {
+		cJSON_Delete(rec);
+		cJSON_Delete(b);
+		return -1;
+	}
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rec, "removed")))
+		goto out;
+	x = cJSON_GetObjectItemCaseSensitive(rec, "address");
+	y = cJSON_GetObjectItemCaseSensitive(b, "address");
+	if (!cJSON_Compare(x, y, 1))
+		goto out;
+	x = cJSON_GetObjectItemCaseSensitive(rec, "group");
+	y = cJSON_GetObjectItemCaseSensitive(b, "group");
+	if (!cJSON_Compare(x, y, 1))
+		goto out;
+	y = cJSON_GetObjectItemCaseSensitive(b, "people");
+	people = cJSON_IsNumber(y) ? y->valuedouble : 0;
+	x = cJSON_GetObjectItemCaseSensitive(rec, "people");
+	if (!cJSON_IsNumber(x) || x->valuedouble != people)
+		goto out;
+	x = cJSON_GetObjectItemCaseSensitive(rec, "tags");
+	if ((tags = cJSON_GetObjectItemCaseSensitive(b, "tags")) == NULL)
+		tags = cJSON_AddArrayToObject(b, "tags");
+	same = cJSON_Compare(x, tags, 1);
+out:
+	cJSON_Delete(rec);
+	cJSON_Delete(b);
+	return same;
+}
+
+/*
+ * Whether row r is to be written: 0 when its household is already held
+ * with the same fields, 1 when it is not held; STORE_EXISTS and im->clash
+ * set when it is held with other fields, another status on a failure.
+ */
+static int
+row_check(struct import *im, struct store_txn *txn, struct row *r,
+    enum store_status *rc)
+{
+	const char	*json;
+	size_t		 len;
+
+	*rc = store_get_record(txn, STORE_K_HOUSEHOLD, r->id, &json, &len);
+	if (*rc == STORE_NOTFOUND) {
+		*rc = STORE_OK;
+		return 1;
+	}
+	if (*rc != STORE_OK)
+		return -1;
+	switch (same_household(json, len, r->body)) {
+	case 1:
+		return 0;
+	case 0:
+		im->clash = r;
+		*rc = STORE_EXISTS;
+		return -1;
+	default:
+		*rc = STORE_CORRUPT;
+		return -1;
+	}
+}
+
+static void __attribute__((noreturn))
+clash_die(struct import *im)
+{
+	tool_die(TOOL_EXIT_USAGE, "%s: line %zu: household %s already exists "
+	    "with other fields", im->path, im->clash->line, im->clash->id);
+}
 
 static void
 header(char **f, size_t n, int col[COL_N], const char *path)
@@ -122,8 +212,7 @@ load(struct import *im, const char *path)
 	struct store_txn *txn;
 	cJSON		 *body;
 	char		**f, err[512], id[STORE_ID_MAX];
-	const char	 *json;
-	size_t		  n, nhead, i, len;
+	size_t		  n, nhead, i;
 	int		  col[COL_N], got;
 	enum store_status rc;
 
@@ -148,6 +237,7 @@ load(struct import *im, const char *path)
 		}
 		r = &im->rows[im->n++];
 		r->line = tool_csv_line(csv);
+		r->held = 0;
 		r->id = tool_xstrdup(id);
 		if ((r->body = cJSON_PrintUnformatted(body)) == NULL)
 			tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -176,14 +266,18 @@ load(struct import *im, const char *path)
 	if ((rc = store_read_begin(im->t->st, &txn)) != STORE_OK)
 		tool_die_store(im->t, rc, "read");
 	for (i = 0; i < im->n; i++) {
-		rc = store_get_record(txn, STORE_K_HOUSEHOLD, im->rows[i].id,
-		    &json, &len);
-		if (rc == STORE_OK)
-			tool_die(TOOL_EXIT_USAGE, "%s: line %zu: household %s "
-			    "already exists", path, im->rows[i].line,
-			    im->rows[i].id);
-		if (rc != STORE_NOTFOUND)
+		switch (row_check(im, txn, &im->rows[i], &rc)) {
+		case 0:
+			im->rows[i].held = 1;
+			im->held++;
+			break;
+		case 1:
+			break;
+		default:
+			if (im->clash != NULL)
+				clash_die(im);
 			tool_die_store(im->t, rc, "read");
+		}
 	}
 	store_txn_abort(txn);
 }
@@ -198,10 +292,24 @@ chunk_cb(struct store_txn *txn, void *arg)
 	end = im->next + IMPORT_CHUNK;
 	if (end > im->n)
 		end = im->n;
-	for (i = im->next; i < end; i++)
+	for (i = im->next; i < end; i++) {
+		if (im->rows[i].held)
+			continue;
+		/* Another writer may have added it since load() looked. */
+		switch (row_check(im, txn, &im->rows[i], &rc)) {
+		case 0:
+			im->rows[i].held = 1;
+			im->held++;
+			continue;
+		case 1:
+			break;
+		default:
+			return rc;
+		}
 		if ((rc = store_append(txn, im->t->mainlog, "household.add",
 		    im->t->by, im->rows[i].body, NULL)) != STORE_OK)
 			return rc;
+	}
 	im->done = end;
 	return tool_checkpoint(im->t, txn);
 }
@@ -222,10 +330,13 @@ tool_import(struct tool *t, int argc, char **argv)
 	tool_open(t, 1);
 	memset(&im, 0, sizeof(im));
 	im.t = t;
+	im.path = argv[optind];
 	load(&im, argv[optind]);
 	while (im.next < im.n) {
 		tool_progress(&bar, "import", im.next, im.n);
 		if ((rc = store_write(t->st, chunk_cb, &im)) != STORE_OK) {
+			if (im.clash != NULL)
+				clash_die(&im);
 			snprintf(what, sizeof(what), "import stopped after %zu "
 			    "of %zu rows", im.next, im.n);
 			tool_die_store(t, rc, what);
@@ -241,9 +352,13 @@ tool_import(struct tool *t, int argc, char **argv)
 	free(im.rows);
 	if (t->json) {
 		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "imported", (double)im.n);
+		cJSON_AddNumberToObject(o, "imported", (double)(im.n - im.held));
+		cJSON_AddNumberToObject(o, "already_held", (double)im.held);
 		tool_print_json(o);
-	} else
+	} else if (im.held > 0)
+		printf("imported %zu households; %zu already held, the same, "
+		    "skipped\n", im.n - im.held, im.held);
+	else
 		printf("imported %zu households\n", im.n);
 	return 0;
 }

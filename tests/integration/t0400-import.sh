@@ -60,4 +60,22 @@ expect_eq "one checkpoint per 5000 rows" "ok: 100000 entries, 20 checkpoints ver
 size=$(stat -c %s "$T/big/data.mdb")
 [ "$size" -gt 1048576 ] && ok "map grew past 1 MiB ($size bytes)" || not_ok "map grew ($size)"
 check "append after growth, from a fresh process" mq -d "$T/big" household add extra --address x --group G1
+
+# An import cut short (here: its first 7,000 rows went in) is finished by
+# running it again: rows already held, the same, are skipped.
+head -n 7001 "$T/big.csv" >"$T/part.csv"
+mq -d "$T/part" init --node big >/dev/null
+check "import the first 7,000 rows" mq -d "$T/part" household import "$T/part.csv"
+check "import the whole file again" mq -d "$T/part" household import "$T/big.csv"
+expect_eq "the rest imported, the held skipped" \
+    "imported 93000 households; 7000 already held, the same, skipped" "$(cat "$T/out")"
+expect_eq "no household twice in the log" 100000 "$(mq -d "$T/part" log | wc -l)"
+check "import it a third time" mq -d "$T/part" --json household import "$T/big.csv"
+expect_eq "nothing new" '{"imported":0,"already_held":100000}' "$(cat "$T/out")"
+expect_eq "still no household twice" 100000 "$(mq -d "$T/part" log | wc -l)"
+check "verify after the resumed import" mq -d "$T/part" verify
+B=$T/part
+badcsv "a held household with other fields" \
+    "line 3: household big:B2-2 already exists with other fields" \
+    'id,address,group,people,tags\nB1-1,"共和新路1号1室",G1,1,elderly-alone\nB2-2,elsewhere,G2,2,\n'
 finish
