@@ -12,6 +12,24 @@
 
 #include "tools/tool.h"
 
+static void
+member_check(struct tool *t, const char *member)
+{
+	struct store_txn	*txn;
+	const char		*json;
+	size_t			 len;
+	enum store_status	 rc;
+
+	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
+		tool_die_store(t, rc, "read");
+	rc = store_get_record(txn, STORE_K_MEMBER, member, &json, &len);
+	if (rc == STORE_NOTFOUND)
+		tool_die(TOOL_EXIT_USAGE, "--subject: unknown member %s", member);
+	if (rc != STORE_OK)
+		tool_die_store(t, rc, "read");
+	store_txn_abort(txn);
+}
+
 static int
 eval_add(struct tool *t, int argc, char **argv)
 {
@@ -26,7 +44,7 @@ eval_add(struct tool *t, int argc, char **argv)
 	struct tool_entry	 e = { "evaluation.add", NULL, 'E', "" };
 	const char		*year = NULL, *kind = NULL, *subject = NULL;
 	const char		*score = NULL, *note = NULL;
-	char			*end;
+	char			*end, member[STORE_ID_MAX];
 	long			 y;
 	double			 sc;
 	int			 ch;
@@ -60,6 +78,12 @@ eval_add(struct tool *t, int argc, char **argv)
 		tool_die(TOOL_EXIT_USAGE, "--score: \"%s\" is not a score from "
 		    "0 to 100", score);
 	tool_open(t, 1);
+	/* A member's evaluation names the member, as everywhere else. */
+	if (strcmp(kind, "branch-member") == 0) {
+		tool_qualify(t, subject, 0, member);
+		member_check(t, member);
+		subject = member;
+	}
 	e.body = cJSON_CreateObject();
 	cJSON_AddStringToObject(e.body, "id", "");
 	cJSON_AddNumberToObject(e.body, "year", (double)y);

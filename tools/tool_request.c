@@ -54,7 +54,7 @@ parse(struct tool *t, int argc, char **argv, struct reqargs *a)
 	if (optind + 1 != argc)
 		tool_usage("request", TOOL_EXIT_USAGE);
 	if (a->date != NULL)
-		(void)tool_date("--date", a->date);
+		(void)tool_date_past("--date", a->date);
 }
 
 /* Options that the form does not take are a usage error. */
@@ -71,6 +71,33 @@ only(const struct reqargs *a, const char *allowed)
 	    (a->outcome && !strchr(allowed, 'o')) ||
 	    (a->satisfaction && !strchr(allowed, 'S')))
 		tool_usage("request", TOOL_EXIT_USAGE);
+}
+
+/* The visit a request came from must be a visit to its household. */
+static void
+visit_check(struct tool *t, const char *visit, const char *hh)
+{
+	struct store_txn	*txn;
+	cJSON			*st;
+	const char		*json, *of;
+	size_t			 len;
+	enum store_status	 rc;
+
+	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
+		tool_die_store(t, rc, "read");
+	rc = store_get_record(txn, STORE_K_VISIT, visit, &json, &len);
+	if (rc == STORE_NOTFOUND)
+		tool_die(TOOL_EXIT_USAGE, "--visit: unknown visit %s", visit);
+	if (rc != STORE_OK)
+		tool_die_store(t, rc, "read");
+	if ((st = cJSON_ParseWithLength(json, len)) == NULL)
+		tool_die(TOOL_EXIT_FAIL, "visit %s is unreadable", visit);
+	of = cJSON_GetStringValue(cJSON_GetObjectItem(st, "household"));
+	if (of == NULL || strcmp(of, hh) != 0)
+		tool_die(TOOL_EXIT_USAGE, "--visit: %s was a visit to %s, not "
+		    "to %s", visit, of != NULL ? of : "?", hh);
+	cJSON_Delete(st);
+	store_txn_abort(txn);
 }
 
 static int
@@ -97,6 +124,7 @@ request_open(struct tool *t, int argc, char **argv)
 	    tool_today(t, today));
 	if (a.visit != NULL) {
 		tool_qualify(t, a.visit, 1, visit);
+		visit_check(t, visit, hh);
 		cJSON_AddStringToObject(e.body, "visit", visit);
 	}
 	tool_write(t, &e, 1);
@@ -113,7 +141,7 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 	struct store_txn	*txn;
 	cJSON			*st;
 	char			 log[STORE_LOG_MAX + 1];
-	const char		*json, *owner;
+	const char		*json, *owner, *raised;
 	size_t			 len;
 	char			 today[11], *end;
 	long			 sat;
@@ -135,6 +163,12 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 	 */
 	if ((st = cJSON_ParseWithLength(json, len)) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "request %s is unreadable", e.id);
+	/* An answer cannot come before the question. */
+	raised = cJSON_GetStringValue(cJSON_GetObjectItem(st, "raised"));
+	if (a.date != NULL && raised != NULL &&
+	    store_date_parse(a.date) < store_date_parse(raised))
+		tool_die(TOOL_EXIT_USAGE, "--date: %s is before request %s was "
+		    "raised (%s)", a.date, e.id, raised);
 	owner = cJSON_GetStringValue(cJSON_GetObjectItem(st, "node"));
 	if (owner != NULL && strcmp(owner, t->node) != 0 &&
 	    store_valid_node(owner))

@@ -37,6 +37,8 @@ check "student add" mq -d "$B" student add S1 --name 陈晨 --university 复旦�
 check "donation add" mq -d "$B" donation add --student S1 --amount 50000 --from "支部党员" --date 2026-09-10
 expect_eq "donation id" "zb-bs-0301-D1" "$(cat "$T/out")"
 check "eval add" mq -d "$B" eval add --year 2026 --kind branch-member --subject m1 --score 92.5
+check "eval list" mq -d "$B" --json eval list
+expect_eq "a member's evaluation names the member by global id" "zb-bs-0301:m1" "$(jq -r '.[0].subject' "$T/out")"
 check "peer add" mq -d "$B" peer add zb-bs-0302 --key "$(cat "$B/node.pub")"
 check "peer list" mq -d "$B" --json peer list
 check "household update" mq -d "$B" household update H4 --people 3

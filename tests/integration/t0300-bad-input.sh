@@ -25,6 +25,12 @@ bad "unknown member in team" 2 "unknown member zb-bs-0301:m9" visit add H1 --tea
 bad "unknown request" 2 "unknown request zb-bs-0301-R99" request reply R99 --text hi
 bad "unknown household for a request" 2 "unknown household" request open H77 --category other --summary x
 bad "unknown visit for a request" 2 "unknown visit" request open H1 --category other --summary x --visit V42
+bad "a visit to another household" 2 "zb-bs-0301-V1 was a visit to zb-bs-0301:H1, not to zb-bs-0301:H2" request open H2 --category other --summary x --visit V1
+bad "a reply dated before the request was raised" 2 "--date: 2026-11-29 is before request zb-bs-0301-R2 was raised \\(2026-11-30\\)" request reply R2 --text hi --date 2026-11-29
+bad "a close dated before the request was raised" 2 "is before request zb-bs-0301-R1 was raised" request close R1 --outcome resolved --date 2026-10-31
+bad "a visit dated after today" 2 "--date: 2026-12-01 is after today \\(2026-11-30\\)" visit add H1 --team m1 --date 2026-12-01
+bad "a request raised after today" 2 "after today" request open H1 --category other --summary x --date 2027-01-01
+bad "a donation dated after today" 2 "after today" donation add --student S1 --amount 100 --from x --date 2026-12-25
 bad "invalid category" 2 "category" request open H1 --category weather --summary x
 bad "invalid level" 2 "not a level" request escalate R2 --to heaven
 bad "escalate downwards" 2 "already at level" request escalate R2 --to spot
@@ -40,6 +46,7 @@ bad "score above 100" 2 "score" eval add --year 2026 --kind branch-member --subj
 bad "score below 0" 2 "score" eval add --year 2026 --kind branch-member --subject m1 --score -1
 bad "score not a number" 2 "score" eval add --year 2026 --kind branch-member --subject m1 --score good
 bad "eval kind" 2 "kind" eval add --year 2026 --kind friends --subject m1 --score 50
+bad "a member's evaluation of no member" 2 "--subject: unknown member zb-bs-0301:nobody" eval add --year 2026 --kind branch-member --subject nobody --score 50
 bad "eval year" 2 "year" eval add --year 1999 --kind branch-member --subject m1 --score 50
 bad "satisfaction 0" 2 "satisfaction" request close R2 --outcome resolved --satisfaction 0
 bad "satisfaction 6" 2 "satisfaction" request close R2 --outcome resolved --satisfaction 6
