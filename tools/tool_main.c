@@ -57,8 +57,14 @@ static void __attribute__((noreturn))
 usage(int code)
 {
 	const struct tool_cmd	*c;
-	FILE			*fp = code == 0 ? stdout : stderr;
+	FILE			*fp = stdout;
 
+	if (code != 0) {
+		/* A usage error is one line, as every error is. */
+		fprintf(stderr, "minqing: usage: minqing [-d DIR] [--json|--csv] "
+		    "[--by WHO] COMMAND ... (see minqing --help)\n");
+		exit(code);
+	}
 	fprintf(fp, "usage: minqing [-d DIR] [--json|--csv] [--by WHO] COMMAND "
 	    "...\n"
 	    "commands:\n");
@@ -114,7 +120,8 @@ main(int argc, char *argv[])
 	memset(&t, 0, sizeof(t));
 	t.dir = getenv("MINQING_DIR");
 	t.by = getenv("MINQING_BY");
-	while ((ch = getopt_long(argc, argv, "+d:jb:hV", longopts, NULL)) !=
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:d:jb:hV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':
@@ -127,6 +134,8 @@ main(int argc, char *argv[])
 			t.json = tool_csv_mode = 1;
 			break;
 		case 'b':
+			if (*optarg == '\0')
+				tool_die(TOOL_EXIT_USAGE, "--by: empty name");
 			t.by = optarg;
 			break;
 		case 'h':
@@ -134,8 +143,15 @@ main(int argc, char *argv[])
 		case 'V':
 			puts(PACKAGE_STRING);
 			return 0;
+		case ':':
+			tool_die(TOOL_EXIT_USAGE, "%s needs a value (see minqing "
+			    "--help)", argv[optind - 1]);
 		default:
-			usage(TOOL_EXIT_USAGE);
+			if (optopt != 0)
+				tool_die(TOOL_EXIT_USAGE, "unknown option -%c (see "
+				    "minqing --help)", optopt);
+			tool_die(TOOL_EXIT_USAGE, "unknown option %s (see "
+			    "minqing --help)", argv[optind - 1]);
 		}
 	}
 	argc -= optind;
@@ -153,6 +169,11 @@ main(int argc, char *argv[])
 	}
 	if (!store_text_valid(t.by, strlen(t.by)) || strlen(t.by) > 64)
 		tool_die(TOOL_EXIT_USAGE, "--by: not a short UTF-8 name");
+	if (strcmp(argv[0], "help") == 0) {
+		if (argc == 1)
+			usage(TOOL_EXIT_OK);
+		tool_usage(argv[1], TOOL_EXIT_OK);
+	}
 	for (c = tool_cmds; c->name != NULL; c++)
 		if (strcmp(c->name, argv[0]) == 0)
 			break;

@@ -300,7 +300,7 @@ tool_getopt(struct tool *t, const char *cmd, int argc, char **argv,
 		all[i++] = (struct option){ "csv", no_argument, NULL, 'K' };
 		all[i++] = (struct option){ "help", no_argument, NULL, 'h' };
 		all[i] = (struct option){ NULL, 0, NULL, 0 };
-		snprintf(so, sizeof(so), "%sh", shortopts);
+		snprintf(so, sizeof(so), ":%sh", shortopts);
 		last = argv;
 		optind = 0;	/* glibc: start afresh */
 	}
@@ -317,14 +317,15 @@ tool_getopt(struct tool *t, const char *cmd, int argc, char **argv,
 		}
 		if (c == 'h')
 			tool_usage(cmd, TOOL_EXIT_OK);
-		if (c == '?' || c == ':') {
-			if (optopt != 0)
-				tool_die(TOOL_EXIT_USAGE, "%s: option -%c is "
-				    "unknown or needs a value (see minqing %s "
-				    "--help)", cmd, optopt, cmd);
-			tool_die(TOOL_EXIT_USAGE, "%s: unknown option or missing "
-			    "value: %s (see minqing %s --help)", cmd,
-			    argv[optind - 1], cmd);
+		if (c == ':')
+			tool_die(TOOL_EXIT_USAGE, "%s: %s needs a value (see "
+			    "minqing %s --help)", cmd, argv[optind - 1], cmd);
+		if (c == '?') {
+			if (optopt != 0 && argv[optind - 1][1] != '-')
+				tool_die(TOOL_EXIT_USAGE, "%s: unknown option -%c "
+				    "(see minqing %s --help)", cmd, optopt, cmd);
+			tool_die(TOOL_EXIT_USAGE, "%s: unknown option %s (see "
+			    "minqing %s --help)", cmd, argv[optind - 1], cmd);
 		}
 		return c;
 	}

@@ -64,6 +64,14 @@ bad "control bytes in a note" 2 "note: has a control character" visit add H1 --t
 bad "empty summary" 2 "summary" request open H1 --category other --summary ""
 bad "line break in a summary" 2 "summary: has a line break" request open H1 --category other --summary "$(printf 'a\nb')"
 bad "missing required option" 2 "usage" visit add H1
+bad "no command" 2 "usage: minqing .*see minqing --help" 
+bad "unknown global option" 2 "unknown option -x" -x report
+bad "unknown long option" 2 "unknown option --colour" --colour report
+bad "a command's option without its value" 2 "request: --level needs a value" request list --level
+bad "a command's unknown option" 2 "request: unknown option --lvl" request list --lvl
+bad "empty --by" 2 "--by: empty name" --by= report
+mq help >"$T/out" 2>&1 && grep -q "^commands:" "$T/out" && ok "minqing help lists the commands" || not_ok "minqing help"
+mq help request >"$T/out" 2>&1 && grep -q "request open" "$T/out" && ok "minqing help request shows its usage" || not_ok "minqing help request"
 bad "extra argument" 2 "usage" visit add H1 H2 --team m1
 bad "unknown option" 2 "unknown option" household list --everything
 bad "bad --by" 2 "node or group" report --by street
