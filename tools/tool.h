@@ -124,6 +124,11 @@ enum store_status tool_checkpoint_log(struct tool *, struct store_txn *,
 
 /* Output: JSON, or CSV with the same columns when --csv was given. */
 extern int tool_csv_mode;
+extern const char *const *tool_csv_head;
+extern size_t tool_csv_nhead;
+void	tool_csv_columns(char kind);
+cJSON	*tool_record_object(char kind, const cJSON *);
+void	tool_csv_row(const cJSON *, int header);
 void	tool_print_json(cJSON *);		/* takes ownership */
 void	tool_print_id(struct tool *, const char *id);
 size_t	tool_text_width(const char *);

@@ -12,62 +12,48 @@
 struct what {
 	const char		*name;
 	char			 kind;
-	const char *const	*cols;
 };
 
-static const char *const c_households[] = { "id", "node", "address",
-    "group", "people", "tags", "removed", NULL };
-static const char *const c_members[] = { "id", "node", "name", "group",
-    NULL };
-static const char *const c_visits[] = { "id", "node", "household", "date",
-    "team", "with", "outcome", "note", NULL };
-static const char *const c_requests[] = { "id", "node", "household",
-    "category", "summary", "raised", "visit", "level", "top", "status",
-    "answered", "closed", "outcome", "satisfaction", "replies", NULL };
-static const char *const c_students[] = { "id", "node", "name",
-    "university", "since", NULL };
-static const char *const c_donations[] = { "id", "node", "student",
-    "amount", "date", "from", NULL };
-static const char *const c_evals[] = { "id", "node", "year", "kind",
-    "subject", "score", "note", NULL };
-static const char *const c_peers[] = { "node", "key", "role", "revoked",
-    NULL };
-
 static const struct what whats[] = {
-	{ "households", STORE_K_HOUSEHOLD, c_households },
-	{ "members", STORE_K_MEMBER, c_members },
-	{ "visits", STORE_K_VISIT, c_visits },
-	{ "requests", STORE_K_REQUEST, c_requests },
-	{ "students", STORE_K_STUDENT, c_students },
-	{ "donations", STORE_K_DONATION, c_donations },
-	{ "evaluations", STORE_K_EVAL, c_evals },
-	{ "peers", STORE_K_PEER, c_peers },
-	{ NULL, 0, NULL }
+	{ "households", STORE_K_HOUSEHOLD },
+	{ "members", STORE_K_MEMBER },
+	{ "visits", STORE_K_VISIT },
+	{ "requests", STORE_K_REQUEST },
+	{ "students", STORE_K_STUDENT },
+	{ "donations", STORE_K_DONATION },
+	{ "evaluations", STORE_K_EVAL },
+	{ "peers", STORE_K_PEER },
+	{ NULL, 0 }
 };
 
 struct exportctx {
 	const struct what	*w;
 	int			 csv;
+	size_t			 rows;
 };
 
 static int
 export_cb(const char *id, const char *json, size_t len, void *arg)
 {
 	struct exportctx	*x = arg;
-	cJSON			*j;
-	char			 buf[8192];
-	size_t			 i;
+	cJSON			*j, *o;
+	char			*s;
 
-	if (!x->csv) {
-		printf("%.*s\n", (int)len, json);
-		return 0;
-	}
 	if ((j = cJSON_ParseWithLength(json, len)) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "record %s is unreadable", id);
-	for (i = 0; x->w->cols[i] != NULL; i++)
-		tool_csv_field(stdout, tool_field_text(j, x->w->cols[i], buf,
-		    sizeof(buf)), x->w->cols[i + 1] == NULL);
+	o = tool_record_object(x->w->kind, j);
 	cJSON_Delete(j);
+	if (x->csv) {
+		if (x->rows++ == 0)
+			tool_csv_row(o, 1);
+		tool_csv_row(o, 0);
+	} else {
+		if ((s = cJSON_PrintUnformatted(o)) == NULL)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		puts(s);
+		cJSON_free(s);
+	}
+	cJSON_Delete(o);
 	return 0;
 }
 
@@ -79,11 +65,11 @@ tool_export(struct tool *t, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct exportctx	 x = { NULL, 1 };
+	struct exportctx	 x = { NULL, 1, 0 };
+	cJSON			*empty, *o;
 	struct store_txn	*txn;
 	const char		*what = NULL, *format = "csv";
 	enum store_status	 rc;
-	size_t			 i;
 	int			 ch;
 
 	while ((ch = tool_getopt(t, "export", argc, argv, "", longopts)) !=
@@ -108,15 +94,18 @@ tool_export(struct tool *t, int argc, char **argv)
 		tool_die(TOOL_EXIT_USAGE, "--format: \"%s\" is not csv or "
 		    "jsonl", format);
 	tool_open(t, 0);
-	if (x.csv)
-		for (i = 0; x.w->cols[i] != NULL; i++)
-			tool_csv_field(stdout, x.w->cols[i],
-			    x.w->cols[i + 1] == NULL);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
 	if ((rc = store_record_foreach(txn, x.w->kind, export_cb, &x)) !=
 	    STORE_OK)
 		tool_die_store(t, rc, "export");
 	store_txn_abort(txn);
+	if (x.csv && x.rows == 0) {
+		/* Nothing of that kind: the header still names the columns. */
+		empty = cJSON_CreateObject();
+		tool_csv_row((o = tool_record_object(x.w->kind, empty)), 1);
+		cJSON_Delete(o);
+		cJSON_Delete(empty);
+	}
 	return 0;
 }

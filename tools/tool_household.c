@@ -139,6 +139,9 @@ list_cb(const struct household *h, void *arg)
 static int
 household_list(struct tool *t, int argc, char **argv)
 {
+	/* The keys of list_cb()'s objects, for the header of an empty --csv. */
+	static const char *const cols[] = { "id", "node", "address", "group",
+	    "people", "tags", "visited", "last_visit" };
 	static const struct option longopts[] = {
 		{ "unvisited", no_argument, NULL, 'u' },
 		{ "from", required_argument, NULL, 'f' },
@@ -167,9 +170,11 @@ household_list(struct tool *t, int argc, char **argv)
 		tool_usage("household", TOOL_EXIT_USAGE);
 	tool_open(t, 0);
 	tool_query(t, from, to, &q);
-	if (t->json)
+	if (t->json) {
 		l.arr = cJSON_CreateArray();
-	else
+		tool_csv_head = cols;
+		tool_csv_nhead = sizeof(cols) / sizeof(cols[0]);
+	} else
 		l.tb = tool_table_new(7, heads);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");

@@ -13,6 +13,11 @@
 
 int	tool_csv_mode;
 
+/* The columns of an empty listing's CSV header: set by its lister. */
+const char *const	*tool_csv_head;
+size_t			 tool_csv_nhead;
+static const char	*tool_csv_names[32];
+
 /* A CSV cell: text as is, numbers, booleans as true/false, lists joined. */
 static void
 csv_cell(const cJSON *v, int last)
@@ -85,6 +90,13 @@ csv_ncols(const cJSON *o)
 	return n;
 }
 
+/* One CSV row of an object's values (header: its keys), streamed. */
+void
+tool_csv_row(const cJSON *o, int header)
+{
+	csv_row(o, header, csv_ncols(o));
+}
+
 /*
  * CSV (RFC 4180) with the columns of the JSON: an array of objects is a
  * table; an object with "rows" and "total" (a report) is its rows then the
@@ -101,6 +113,13 @@ print_csv(const cJSON *j)
 	first = rows != NULL ? cJSON_GetArrayItem(rows, 0) : NULL;
 	if (first == NULL)
 		first = total != NULL ? total : rows == NULL ? j : NULL;
+	if (first == NULL && tool_csv_head != NULL) {
+		/* No rows: the header alone, so a reader sees the columns. */
+		for (n = 0; n < (int)tool_csv_nhead; n++)
+			tool_csv_field(stdout, tool_csv_head[n],
+			    n + 1 == (int)tool_csv_nhead);
+		return;
+	}
 	if (first == NULL || !cJSON_IsObject(first))
 		return;
 	n = csv_ncols(first);
@@ -330,7 +349,111 @@ tool_field_text(const cJSON *o, const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The columns of each kind of record, in order, for --json and --csv
+ * listings and for export: every row has all of them, in this order (an
+ * absent field is null, an absent flag false, an absent list empty), so
+ * that CSV rows line up and JSON keys are stable.  name is the column,
+ * field the record's key when it differs.
+ */
+struct col {
+	const char	*name;
+	const char	*field;
+	char		 type;		/* s text, n number, b flag, l list */
+};
+
+static const struct col k_households[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "address", NULL, 's' }, { "group", NULL, 's' },
+    { "people", NULL, 'n' }, { "tags", NULL, 'l' }, { "removed", NULL, 'b' },
+    { NULL, NULL, 0 } };
+static const struct col k_members[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "name", NULL, 's' }, { "group", NULL, 's' },
+    { NULL, NULL, 0 } };
+static const struct col k_visits[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "household", NULL, 's' }, { "date", NULL, 's' },
+    { "team", NULL, 'l' }, { "with", NULL, 'l' }, { "outcome", NULL, 's' },
+    { "note", NULL, 's' }, { NULL, NULL, 0 } };
+static const struct col k_requests[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "household", NULL, 's' },
+    { "category", NULL, 's' }, { "summary", NULL, 's' },
+    { "raised", NULL, 's' }, { "visit", NULL, 's' }, { "level", NULL, 's' },
+    { "top", NULL, 's' }, { "status", NULL, 's' },
+    { "answered_at", "answered", 's' }, { "closed_at", "closed", 's' },
+    { "outcome", NULL, 's' }, { "satisfaction", NULL, 'n' },
+    { "replies", NULL, 'n' }, { NULL, NULL, 0 } };
+static const struct col k_students[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "name", NULL, 's' }, { "university", NULL, 's' },
+    { "since", NULL, 's' }, { NULL, NULL, 0 } };
+static const struct col k_donations[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "student", NULL, 's' }, { "amount", NULL, 'n' },
+    { "date", NULL, 's' }, { "from", NULL, 's' }, { NULL, NULL, 0 } };
+static const struct col k_evals[] = { { "id", NULL, 's' },
+    { "node", NULL, 's' }, { "year", NULL, 'n' }, { "kind", NULL, 's' },
+    { "subject", NULL, 's' }, { "score", NULL, 'n' }, { "note", NULL, 's' },
+    { NULL, NULL, 0 } };
+static const struct col k_peers[] = { { "node", NULL, 's' },
+    { "key", NULL, 's' }, { "role", NULL, 's' }, { "revoked", NULL, 'b' },
+    { "certifier", NULL, 's' }, { NULL, NULL, 0 } };
+
+static const struct col *
+kind_cols(char kind)
+{
+	switch (kind) {
+	case STORE_K_HOUSEHOLD:	return k_households;
+	case STORE_K_MEMBER:	return k_members;
+	case STORE_K_VISIT:	return k_visits;
+	case STORE_K_REQUEST:	return k_requests;
+	case STORE_K_STUDENT:	return k_students;
+	case STORE_K_DONATION:	return k_donations;
+	case STORE_K_EVAL:	return k_evals;
+	case STORE_K_PEER:	return k_peers;
+	}
+	return NULL;
+}
+
+cJSON *
+tool_record_object(char kind, const cJSON *rec)
+{
+	const struct col	*c;
+	const cJSON		*v;
+	cJSON			*o, *x;
+
+	if ((c = kind_cols(kind)) == NULL ||
+	    (o = cJSON_CreateObject()) == NULL)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	for (; c->name != NULL; c++) {
+		v = cJSON_GetObjectItemCaseSensitive(rec, c->field != NULL ?
+		    c->field : c->name);
+		if (v != NULL && !cJSON_IsNull(v))
+			x = cJSON_Duplicate(v, 1);
+		else if (c->type == 'b')
+			x = cJSON_CreateFalse();
+		else if (c->type == 'l')
+			x = cJSON_CreateArray();
+		else
+			x = cJSON_CreateNull();
+		if (x == NULL || !cJSON_AddItemToObject(o, c->name, x))
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+	}
+	return o;
+}
+
+void
+tool_csv_columns(char kind)
+{
+	const struct col	*c;
+
+	tool_csv_head = NULL;
+	tool_csv_nhead = 0;
+	if ((c = kind_cols(kind)) == NULL)
+		return;
+	for (; c[tool_csv_nhead].name != NULL; tool_csv_nhead++)
+		tool_csv_names[tool_csv_nhead] = c[tool_csv_nhead].name;
+	tool_csv_head = tool_csv_names;
+}
+
 struct recprint {
+	char			 kind;
 	size_t			 n;
 	const char *const	*fields;
 	struct tool_table	*tb;
@@ -346,11 +469,11 @@ recprint_cb(const char *id, const char *json, size_t len, void *arg)
 	char		 bufs[16][512];
 	size_t		 i;
 
-	(void)id;
 	if ((j = cJSON_ParseWithLength(json, len)) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "record %s is unreadable", id);
 	if (r->arr != NULL) {
-		cJSON_AddItemToArray(r->arr, j);
+		cJSON_AddItemToArray(r->arr, tool_record_object(r->kind, j));
+		cJSON_Delete(j);
 		return 0;
 	}
 	for (i = 0; i < r->n && i < 16; i++)
@@ -366,11 +489,13 @@ tool_records_print(struct tool *t, char kind, size_t nfields,
     const char *const *fields, const char *const *heads)
 {
 	struct store_txn	*txn;
-	struct recprint		 r = { nfields, fields, NULL, NULL };
+	struct recprint		 r = { kind, nfields, fields, NULL, NULL };
 	enum store_status	 rc;
 
-	if (t->json)
+	if (t->json) {
 		r.arr = cJSON_CreateArray();
+		tool_csv_columns(kind);
+	}
 	else
 		r.tb = tool_table_new(nfields, heads);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)

@@ -309,6 +309,11 @@ list_cb(const struct request *r, void *arg)
 static int
 request_list(struct tool *t, int argc, char **argv)
 {
+	/* The keys of request_json(), for the header of an empty --csv. */
+	static const char *const cols[] = { "id", "node", "household",
+	    "category", "summary", "level", "top", "status", "raised",
+	    "answered_at", "closed_at", "outcome", "satisfaction", "replies",
+	    "overdue" };
 	static const struct option longopts[] = {
 		{ "open", no_argument, NULL, 'o' },
 		{ "overdue", no_argument, NULL, 'O' },
@@ -344,9 +349,11 @@ request_list(struct tool *t, int argc, char **argv)
 	tool_open(t, 0);
 	tool_query(t, NULL, NULL, &q);
 	l.today = t->today;
-	if (t->json)
+	if (t->json) {
 		l.arr = cJSON_CreateArray();
-	else
+		tool_csv_head = cols;
+		tool_csv_nhead = sizeof(cols) / sizeof(cols[0]);
+	} else
 		l.tb = tool_table_new(8, heads);
 	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
 		tool_die_store(t, rc, "read");
