@@ -56,6 +56,6 @@ _minqingd()
 	case $prev in
 	-d|--dir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	esac
-	COMPREPLY=($(compgen -W "-d --dir -v --check-config --help" -- "$cur"))
+	COMPREPLY=($(compgen -W "-d --dir -v --verbose --check-config -h --help -V --version" -- "$cur"))
 }
 complete -F _minqingd minqingd

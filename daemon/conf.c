@@ -1,7 +1,9 @@
 /*
  * The configuration file: a table of settings drives parsing, defaults and
- * bounds.  A file with an unknown section or key, a bad value, a line too
- * long or a missing [node] id is refused as a whole, naming the line.
+ * bounds.  A file with an unknown section or key, a key given twice, a bad
+ * value, a line too long or a missing [node] id is refused as a whole,
+ * naming the line.  The line of every setting is kept, so that the daemon's
+ * own checks can name it too.
  */
 #include "config.h"
 
@@ -41,6 +43,8 @@ const struct conf_setting conf_settings[] = {
 	    OFF(report_reply_days) },
 	{ NULL, NULL, 0, NULL, 0, 0, 0 }
 };
+_Static_assert(sizeof(conf_settings) / sizeof(conf_settings[0]) <=
+    CONF_SETTINGS_MAX, "struct conf has no room for each setting's line");
 
 int
 conf_parse_value(enum conf_type type, const char *s, uint64_t *out)
@@ -164,9 +168,39 @@ conf_defaults(struct conf *c)
 
 struct loadctx {
 	struct conf	*c;
+	FILE		*fp;
+	int		 line;		/* of the last line read */
 	char		 why[256];
 	int		 have_id;
 };
+
+/*
+ * Reads one line for inih and counts it.  Lines are shorter than inih's
+ * buffer (long_line() saw to that), so each call is one line and the count
+ * is the line of the key the handler gets next.
+ */
+static char *
+reader(char *str, int num, void *arg)
+{
+	struct loadctx	*l = arg;
+	char		*p;
+
+	if ((p = fgets(str, num, l->fp)) != NULL)
+		l->line++;
+	return p;
+}
+
+int
+conf_line(const struct conf *c, const char *section, const char *key)
+{
+	const struct conf_setting	*s;
+
+	for (s = conf_settings; s->section != NULL; s++)
+		if (strcmp(s->section, section) == 0 &&
+		    strcmp(s->key, key) == 0)
+			return c->line[s - conf_settings];
+	return 0;
+}
 
 static int
 handler(void *arg, const char *section, const char *key, const char *value)
@@ -178,6 +212,14 @@ handler(void *arg, const char *section, const char *key, const char *value)
 		if (strcmp(s->section, section) != 0 ||
 		    strcmp(s->key, key) != 0)
 			continue;
+		/* Which of two would win is not obvious to a reader. */
+		if (l->c->line[s - conf_settings] != 0) {
+			snprintf(l->why, sizeof(l->why), "[%s] %s given again "
+			    "(first on line %d)", section, key,
+			    l->c->line[s - conf_settings]);
+			return 0;
+		}
+		l->c->line[s - conf_settings] = l->line;
 		if (set(l->c, s, value, l->why, sizeof(l->why)) != 0)
 			return 0;
 		if (s->type == CONF_NODE)
@@ -233,7 +275,8 @@ conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 		    line, CONF_STR_MAX - 1);
 		return -1;
 	}
-	line = ini_parse_file(fp, handler, &l);
+	l.fp = fp;
+	line = ini_parse_stream(reader, &l, handler, &l);
 	fclose(fp);
 	if (line != 0) {
 		/* inih cuts long lines; any error at all is fatal. */

@@ -11,6 +11,7 @@
 
 #define CONF_FILE	"minqing.conf"
 #define CONF_STR_MAX	200	/* inih cuts lines at 200 bytes */
+#define CONF_SETTINGS_MAX 32	/* room in the table */
 
 struct conf {
 	char		node_id[33];
@@ -27,6 +28,8 @@ struct conf {
 	uint64_t	sync_batch_entries;
 	uint64_t	sync_batch_bytes;
 	uint64_t	report_reply_days;
+	/* The line each setting came from, in table order; 0: the default. */
+	int		line[CONF_SETTINGS_MAX];
 };
 
 enum conf_type { CONF_STRING, CONF_BOOL, CONF_COUNT, CONF_SECONDS,
@@ -46,9 +49,12 @@ extern const struct conf_setting conf_settings[];
 void	conf_defaults(struct conf *c);
 /*
  * Reads the file at path into c.  On error returns -1 and puts one line in
- * err naming the file, the line and the problem.
+ * err naming the file, the line and the problem.  A key given twice in a
+ * section is an error.
  */
 int	conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+/* The line that set [section] key, or 0 if the default holds. */
+int	conf_line(const struct conf *, const char *section, const char *key);
 /* Parses a value of the given type ("30s", "4M", "yes"); -1 if invalid. */
 int	conf_parse_value(enum conf_type, const char *, uint64_t *);
 

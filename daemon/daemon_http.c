@@ -55,6 +55,7 @@ struct daemon_http {
 	const struct sync_node	*me;
 	struct sync_limits	 lim;
 	size_t			 held;		/* bytes of bodies being read */
+	struct daemon_http_stats stats;		/* under mu */
 	char			*cert;
 	char			*key;
 };
@@ -69,7 +70,7 @@ struct conn {
 };
 
 static char *
-read_pem(const char *path)
+read_pem(const char *path, char *err, size_t errlen)
 {
 	struct stat	 sb;
 	char		*buf;
@@ -77,17 +78,18 @@ read_pem(const char *path)
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_warn("%s", path);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &sb) == -1 || sb.st_size <= 0 || sb.st_size > PEM_MAX) {
-		log_warnx("%s: not a PEM file of a sensible size", path);
+		snprintf(err, errlen, "%s: not a PEM file of a sensible size",
+		    path);
 		close(fd);
 		return NULL;
 	}
 	if ((buf = calloc(1, (size_t)sb.st_size + 1)) == NULL ||
 	    (n = read(fd, buf, (size_t)sb.st_size)) != sb.st_size) {
-		log_warnx("%s: cannot read", path);
+		snprintf(err, errlen, "%s: cannot read", path);
 		free(buf);
 		close(fd);
 		return NULL;
@@ -349,6 +351,15 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	req.body_len = c->body.len;
 	req.now_ms = now_ms();
 	sync_server_handle(h->me, &h->lim, &req, &resp);
+	if (resp.status == 200 && resp.pushed_log[0] != '\0') {
+		pthread_mutex_lock(&h->mu);
+		h->stats.pushes++;
+		h->stats.entries += resp.pushed_added;
+		memcpy(h->stats.last_log, resp.pushed_log,
+		    sizeof(h->stats.last_log));
+		h->stats.last_at_ms = req.now_ms;
+		pthread_mutex_unlock(&h->mu);
+	}
 	if (resp.note[0] != '\0')
 		log_warnx("%s", resp.note);
 	/* A 404 is how a new branch's first push begins: no news. */
@@ -362,8 +373,19 @@ access_cb(void *cls, struct MHD_Connection *mc, const char *url,
 	return ret;
 }
 
-static int
-parse_address(const char *s, struct sockaddr_storage *ss)
+void
+daemon_http_stats(struct daemon_http *h, struct daemon_http_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (h == NULL)
+		return;
+	pthread_mutex_lock(&h->mu);
+	*out = h->stats;
+	pthread_mutex_unlock(&h->mu);
+}
+
+int
+daemon_http_parse_address(const char *s, struct sockaddr_storage *ss)
 {
 	struct sockaddr_in	*in4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6	*in6 = (struct sockaddr_in6 *)ss;
@@ -405,19 +427,23 @@ parse_address(const char *s, struct sockaddr_storage *ss)
 struct daemon_http *
 daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
     const char *address, const char *cert_file, const char *key_file,
-    int plain)
+    int plain, char *err, size_t errlen)
 {
 	struct daemon_http	*h;
 	struct sockaddr_storage	 ss;
 	unsigned int		 flags;
 
-	if (parse_address(address, &ss) != 0) {
-		log_warnx("listen address %s: not HOST:PORT", address);
+	if (daemon_http_parse_address(address, &ss) != 0) {
+		snprintf(err, errlen, "listen address %s: not HOST:PORT",
+		    address);
 		return NULL;
 	}
-	if ((h = calloc(1, sizeof(*h))) == NULL)
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		snprintf(err, errlen, "listen: out of memory");
 		return NULL;
+	}
 	if (pthread_mutex_init(&h->mu, NULL) != 0) {
+		snprintf(err, errlen, "listen: cannot make a mutex");
 		free(h);
 		return NULL;
 	}
@@ -429,8 +455,8 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (!plain) {
-		if ((h->cert = read_pem(cert_file)) == NULL ||
-		    (h->key = read_pem(key_file)) == NULL) {
+		if ((h->cert = read_pem(cert_file, err, errlen)) == NULL ||
+		    (h->key = read_pem(key_file, err, errlen)) == NULL) {
 			daemon_http_stop(h);
 			return NULL;
 		}
@@ -449,8 +475,9 @@ daemon_http_start(const struct sync_node *me, const struct sync_limits *lim,
 	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
-		log_warnx("listen on %s: cannot start the listener (address "
-		    "in use, or a bad certificate or key?)", address);
+		snprintf(err, errlen, "listen on %s: cannot start the "
+		    "listener (address in use, or a bad certificate or key?)",
+		    address);
 		daemon_http_stop(h);
 		return NULL;
 	}

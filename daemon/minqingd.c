@@ -3,7 +3,8 @@
  * [listen] it accepts pushes (hub), with [upstream] it pushes its logs and
  * pulls what is addressed to it (branch), with both it relays.  Runs in
  * the foreground, logs to stderr, stops on SIGTERM or SIGINT, re-reads its
- * configuration on SIGHUP (a bad one keeps the old).
+ * configuration on SIGHUP (a bad one keeps the old).  A bad configuration
+ * at start exits EX_CONFIG (78), which the unit does not restart.
  */
 #include "config.h"
 
@@ -31,6 +32,8 @@
 
 #define TICK_MS		200
 #define MIN_GAP_MS	1000	/* between two cycles woken by writes */
+#define EXIT_CONFIG	78	/* EX_CONFIG of sysexits(3) */
+#define USAGE		"usage: minqingd [-hVv] [-d DIR] [--check-config]"
 
 static volatile sig_atomic_t	quit, reload;
 
@@ -61,9 +64,30 @@ on_signal(int sig)
 }
 
 static void __attribute__((noreturn))
-usage(void)
+help(void)
 {
-	fprintf(stderr, "usage: minqingd [-v] [-d DIR] [--check-config]\n");
+	printf("%s\n"
+	    "  -d, --dir DIR     the store folder (default: $MINQING_DIR, "
+	    "else .)\n"
+	    "  -v, --verbose     also log per-request detail\n"
+	    "  --check-config    check minqing.conf and exit (78 if bad)\n"
+	    "  -V, --version     print the version and exit\n"
+	    "  -h, --help        print this help and exit\n"
+	    "See minqingd(8) and minqing.conf(5).\n", USAGE);
+	exit(0);
+}
+
+/* Misuse: one line on stderr, exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+misuse(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "minqingd: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (%s)\n", USAGE);
 	exit(2);
 }
 
@@ -85,6 +109,7 @@ struct state {
 	struct sync_node	 me;
 	struct sync_client	*client;
 	struct daemon_http	*http;
+	uint64_t		 pushes_told;	/* in STATUS */
 };
 
 static int
@@ -103,50 +128,69 @@ stop_cb(void *arg, const char *log, uint64_t done, uint64_t total)
 	return quit != 0;
 }
 
-/* STATUS: the last sync and what is still pending. */
+/* Local time of a wall clock in ms, for STATUS. */
+static void
+format_ms(uint64_t at_ms, char *buf, size_t len)
+{
+	time_t		t = (time_t)(at_ms / 1000);
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/*
+ * STATUS: what the node does, and how the last of it went.  A hub: the
+ * last push it took and the entries taken since start; a branch: the last
+ * sync and what is still pending; a relay: both.
+ */
 static void
 notify_status(struct state *s)
 {
-	struct sync_status_info	si;
-	time_t			t;
-	struct tm		tm;
-	char			when[32] = "never";
+	struct sync_status_info		si;
+	struct daemon_http_stats	hs;
+	char				hub[512] = "", up[512] = "", when[32];
 
-	if (s->client == NULL) {
-		notify("STATUS=listening; no upstream");
-		return;
+	if (s->http != NULL) {
+		daemon_http_stats(s->http, &hs);
+		s->pushes_told = hs.pushes;
+		if (hs.pushes == 0)
+			snprintf(hub, sizeof(hub), "listening on %s; no push "
+			    "received yet", s->conf.listen_address);
+		else {
+			format_ms(hs.last_at_ms, when, sizeof(when));
+			snprintf(hub, sizeof(hub), "listening on %s; last push "
+			    "received: %s at %s; %" PRIu64 " entries taken "
+			    "since start", s->conf.listen_address, hs.last_log,
+			    when, hs.entries);
+		}
 	}
-	if (sync_status_read(&s->me, &si) != SYNC_OK)
-		return;
-	if (si.last_success_ms != 0) {
-		t = (time_t)(si.last_success_ms / 1000);
-		localtime_r(&t, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	if (s->client != NULL) {
+		if (sync_status_read(&s->me, &si) != SYNC_OK)
+			snprintf(up, sizeof(up), "pushing to %s",
+			    s->conf.upstream_url);
+		else {
+			if (si.last_success_ms != 0)
+				format_ms(si.last_success_ms, when,
+				    sizeof(when));
+			else
+				snprintf(when, sizeof(when), "never");
+			snprintf(up, sizeof(up), "last sync %s; %" PRIu64
+			    " entries pending%s%s", when, si.pending,
+			    si.last_error[0] != '\0' ? "; last error: " : "",
+			    si.last_error);
+		}
 	}
-	notify("STATUS=last sync %s; %" PRIu64 " entries pending%s%s", when,
-	    si.pending, si.last_error[0] != '\0' ? "; last error: " : "",
-	    si.last_error);
+	if (hub[0] == '\0' && up[0] == '\0')
+		notify("STATUS=idle: no [upstream] or [listen] configured");
+	else
+		notify("STATUS=%s%s%s", hub, hub[0] != '\0' && up[0] != '\0' ?
+		    "; " : "", up);
 }
 
-
+/* The client for [upstream], or none; -1 with one line in err. */
 static int
-load(struct state *s, struct conf *c)
-{
-	char	err[512];
-
-	if (conf_load(s->path, c, err, sizeof(err)) != 0) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	if (c->upstream_url[0] != '\0' && c->upstream_hub_key[0] == '\0') {
-		log_warnx("%s: [upstream] needs hub_key", s->path);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-client_make(struct state *s)
+client_make(struct state *s, char *err, size_t errlen)
 {
 	struct sync_client_conf	cc;
 
@@ -154,9 +198,10 @@ client_make(struct state *s)
 	s->client = NULL;
 	if (s->conf.upstream_url[0] == '\0')
 		return 0;
+	/* daemon_conf_load() decoded them once already. */
 	if (sync_node_hub_keys(&s->me, s->conf.upstream_hub_key) != 0) {
-		log_warnx("%s: [upstream] hub_key: not base64 public keys",
-		    s->path);
+		snprintf(err, errlen, "[upstream] hub_key: not base64 public "
+		    "keys");
 		return -1;
 	}
 	memset(&cc, 0, sizeof(cc));
@@ -169,13 +214,18 @@ client_make(struct state *s)
 	cc.batch_entries = s->conf.sync_batch_entries;
 	cc.batch_bytes = s->conf.sync_batch_bytes;
 	if (sync_client_new(&cc, &s->client) != SYNC_OK) {
-		log_warnx("upstream %s: cannot set up the client",
+		snprintf(err, errlen, "upstream %s: cannot set up the client",
 		    s->conf.upstream_url);
 		return -1;
 	}
 	return 0;
 }
 
+/*
+ * SIGHUP: the new configuration and key replace the old only if both are
+ * good.  Every way out ends with READY=1, or systemd would wait for the
+ * reload to end until its time-out.
+ */
 static void
 do_reload(struct state *s)
 {
@@ -184,14 +234,13 @@ do_reload(struct state *s)
 	char			 err[512];
 
 	notify("RELOADING=1");
-	if (load(s, &c) != 0) {
-		log_warnx("reload: keeping the old configuration");
-		notify("READY=1");
-		return;
+	if (daemon_conf_load(s->path, &c, err, sizeof(err)) != 0) {
+		log_warnx("reload: %s; keeping the old configuration", err);
+		goto out;
 	}
 	if (sync_key_load(s->dir, &k, err, sizeof(err)) != SYNC_OK) {
 		log_warnx("reload: %s; keeping the old configuration", err);
-		return;
+		goto out;
 	}
 	if (strcmp(c.node_id, s->conf.node_id) != 0 ||
 	    strcmp(c.listen_address, s->conf.listen_address) != 0)
@@ -205,10 +254,12 @@ do_reload(struct state *s)
 	sync_key_free(s->key);
 	s->key = k;
 	s->me.key = k;
-	if (client_make(s) != 0)
-		log_warnx("reload: upstream disabled until fixed");
+	if (client_make(s, err, sizeof(err)) != 0)
+		log_warnx("reload: %s; upstream disabled until fixed", err);
 	log_info("reloaded %s", s->path);
+out:
 	notify("READY=1");
+	notify_status(s);
 }
 
 /* Milliseconds to wait after the nth failure in a row: doubling, jittered. */
@@ -232,11 +283,13 @@ main(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "check-config", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct state		 s;
 	struct sigaction	 sa;
 	struct sync_limits	 lim;
+	struct daemon_http_stats hs;
 	enum store_status	 rc;
 	char			 err[512];
 	uint64_t		 next = 0, now, seen = 0, last_cycle = 0, t;
@@ -246,7 +299,9 @@ main(int argc, char *argv[])
 
 	memset(&s, 0, sizeof(s));
 	s.dir = getenv("MINQING_DIR");
-	while ((ch = getopt_long(argc, argv, "d:vh", longopts, NULL)) != -1) {
+	opterr = 0;	/* misuse() says it in one line */
+	while ((ch = getopt_long(argc, argv, ":d:hVv", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'd':
 			s.dir = optarg;
@@ -257,20 +312,30 @@ main(int argc, char *argv[])
 		case 'c':
 			check = 1;
 			break;
+		case 'h':
+			help();
+		case 'V':
+			printf("minqingd %s\n", PACKAGE_VERSION);
+			exit(0);
+		case ':':
+			misuse("%s needs an argument", argv[optind - 1]);
 		default:
-			usage();
+			if (optopt != 0)
+				misuse("unknown option -%c", optopt);
+			misuse("unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind != argc)
-		usage();
+		misuse("unexpected argument \"%s\"", argv[optind]);
 	if (s.dir == NULL || *s.dir == '\0')
 		s.dir = ".";
 	log_init(verbose);
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot start");
 	snprintf(s.path, sizeof(s.path), "%s/%s", s.dir, CONF_FILE);
-	if (load(&s, &s.conf) != 0)
-		exit(check ? 78 : 1);
+	/* The same checks as --check-config: a unit's ExecStartPre. */
+	if (daemon_conf_load(s.path, &s.conf, err, sizeof(err)) != 0)
+		fatalx_status(EXIT_CONFIG, "%s", err);
 	if (check) {
 		printf("%s: ok\n", s.path);
 		return 0;
@@ -283,8 +348,8 @@ main(int argc, char *argv[])
 	s.me.st = s.st;
 	s.me.key = s.key;
 	snprintf(s.me.node, sizeof(s.me.node), "%s", s.conf.node_id);
-	if (client_make(&s) != 0)
-		exit(1);
+	if (client_make(&s, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -300,8 +365,9 @@ main(int argc, char *argv[])
 		lim.max_bytes = s.conf.sync_batch_bytes + 64 * 1024;
 		if ((s.http = daemon_http_start(&s.me, &lim,
 		    s.conf.listen_address, s.conf.listen_tls_cert,
-		    s.conf.listen_tls_key, s.conf.listen_plain_http)) == NULL)
-			exit(1);
+		    s.conf.listen_tls_key, s.conf.listen_plain_http, err,
+		    sizeof(err))) == NULL)
+			fatalx("%s", err);
 	}
 	log_info("minqingd %s started: node %s%s%s", PACKAGE_VERSION,
 	    s.conf.node_id, s.http != NULL ? ", listening" : "",
@@ -353,6 +419,10 @@ main(int argc, char *argv[])
 			}
 			seen = store_last_txn(s.st);
 			notify_status(&s);
+		} else if (s.http != NULL) {
+			daemon_http_stats(s.http, &hs);
+			if (hs.pushes != s.pushes_told)
+				notify_status(&s);
 		}
 		usleep(TICK_MS * 1000);
 	}

@@ -198,6 +198,9 @@ struct sync_response {
 	const char	*content_type;
 	struct store_buf body;		/* caller frees */
 	char		 note[256];	/* for the operator's log, or "" */
+	/* A batch taken (200 to a push): its log and the entries it added. */
+	char		 pushed_log[STORE_LOG_MAX + 1];	/* or "" */
+	uint64_t	 pushed_added;
 };
 struct sync_limits {
 	size_t		 max_entries;	/* entries in one batch */

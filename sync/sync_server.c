@@ -178,6 +178,8 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 	    &rcpt) == SYNC_OK)
 		cJSON_AddItemToObject(j, "receipt", cJSON_Parse(rcpt.data));
 	store_buf_free(&rcpt);
+	snprintf(r->pushed_log, sizeof(r->pushed_log), "%s", log);
+	r->pushed_added = res.added;
 	answer_json(r, 200, j);
 }
 

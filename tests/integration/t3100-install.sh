@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install into a DESTDIR puts every file in its place; the unit's
 # exposure is at most 3.0; the manual pages have EXIT STATUS and EXAMPLES
-# and name every command that --help names; --check-config exits 78.
+# and name every command and daemon option that --help names;
+# --check-config exits 78.
 . "$(dirname "$0")/lib.sh"
 : "${top_builddir:=$top_srcdir}"
 [ -f "$top_builddir/Makefile" ] || { echo "no Makefile in $top_builddir"; exit 77; }
@@ -42,7 +43,7 @@ fi
 for m in /man1/minqing.1 /man8/minqingd.8 /man5/minqing.conf.5; do
 	grep -q '^\.SH "\?EXAMPLES' "$(f $m)" && ok "$m has EXAMPLES" || not_ok "$m has EXAMPLES"
 done
-for m in /man1/minqing.1 /man8/minqingd.8; do
+for m in /man1/minqing.1 /man8/minqingd.8 /man5/minqing.conf.5; do
 	grep -q '^\.SH "\?EXIT STATUS' "$(f $m)" && ok "$m has EXIT STATUS" || not_ok "$m has EXIT STATUS"
 done
 missing=
@@ -50,6 +51,11 @@ for c in $(mq --help | sed -n 's/^  \([a-z]*\)$/\1/p'); do
 	grep -q "fB$c" "$(f /man1/minqing.1)" || missing="$missing $c"
 done
 expect_eq "minqing(1) names every command --help names" "" "$missing"
+missing=
+for o in $("$(f /sbin/minqingd)" --help | grep -o -- '--[a-z-]*'); do
+	grep -q -- "fB$o\|, $o" "$(f /man8/minqingd.8)" || missing="$missing $o"
+done
+expect_eq "minqingd(8) names every option --help names" "" "$missing"
 bash -n "$(f /completions/minqing)" && ok "completion parses" || not_ok "completion parses"
 
 # --check-config: the file and line of the error, exit 78.
