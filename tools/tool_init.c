@@ -35,8 +35,8 @@ share_folder(const char *dir, int made)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", dir, strerror(errno));
 	if (!store_shared(dir, NULL))
 		tool_die(TOOL_EXIT_FAIL, "%s: cannot make it a shared folder "
-		    "(the setgid bit did not stay; is its owner in its group?)",
-		    dir);
+		    "(the kernel cleared the setgid bit: you are not in the "
+		    "folder's group)", dir);
 }
 
 static void
