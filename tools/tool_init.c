@@ -33,10 +33,12 @@ share_folder(const char *dir, int made)
 	mode = made ? 02770 : (sb.st_mode & 07777) | S_ISGID | S_IRWXG;
 	if ((sb.st_mode & 07777) != mode && chmod(dir, mode) == -1)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", dir, strerror(errno));
-	if (!store_shared(dir, NULL))
+	if (!store_shared(dir, NULL)) {
+		(void)chmod(dir, sb.st_mode & 07777);
 		tool_die(TOOL_EXIT_FAIL, "%s: cannot make it a shared folder "
 		    "(the kernel cleared the setgid bit: you are not in the "
 		    "folder's group)", dir);
+	}
 }
 
 static void

@@ -97,6 +97,13 @@ expect_eq "pre-made folder: key 640, data.mdb 660" "640 660" \
     "$(mode "$T/pre/node.key") $(mode "$T/pre/data.mdb")"
 check "clerk: member add in the pre-made folder" as_clerk "$MINQING" -d "$T/pre" member add m1 --name 王芳 --group B12
 
+# init --shared by an owner outside the folder's group: the kernel keeps
+# no setgid bit, so init refuses and leaves the folder as it was.
+install -d -o $OWNER -g $G -m 750 "$T/home/x"
+fails_with "init --shared outside the folder's group" 1 "cannot make it a shared folder" \
+    setpriv --reuid=$OWNER --regid=$OWNER --clear-groups "$MINQING" -d "$T/home/x" init --shared --node zb-x
+expect_eq "that folder keeps its mode, holds nothing" "750 " "$(mode "$T/home/x") $(ls "$T/home/x")"
+
 # An ordinary store: the folder 750, the key 600, and a 640 key refused
 # with the message of old, whoever the group is.
 O=$T/home/o
