@@ -45,7 +45,7 @@ _minqing()
 	sync) COMPREPLY=($(compgen -W "status now" -- "$cur")) ;;
 	key) COMPREPLY=($(compgen -W "rotate" -- "$cur")) ;;
 	upstream) COMPREPLY=($(compgen -W "set --key --cacert --pin" -- "$cur")) ;;
-	init) COMPREPLY=($(compgen -W "--node --hub" -- "$cur")) ;;
+	init) COMPREPLY=($(compgen -W "--node --hub --shared" -- "$cur")) ;;
 	esac
 }
 complete -F _minqing minqing

@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -340,6 +342,9 @@ main(int argc, char *argv[])
 		printf("%s: ok\n", s.path);
 		return 0;
 	}
+	/* A shared folder's files are its group's: LMDB asks for 0660. */
+	if (store_shared(s.dir, NULL))
+		umask(umask(0) & ~S_IRWXG);
 	if ((rc = store_open(s.dir, 0, &s.st)) != STORE_OK)
 		fatalx("open store %s: %s", s.dir, *store_errmsg(s.st) ?
 		    store_errmsg(s.st) : store_strerror(rc));

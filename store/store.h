@@ -10,6 +10,8 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +72,15 @@ const char	*store_errmsg(const struct store *);
 enum store_status store_open(const char *dir, int flags, struct store **out)
 	    WARN_UNUSED;
 void		 store_close(struct store *);
+/*
+ * Whether folder dir is a shared store folder: its mode has the setgid
+ * bit, so that what anyone makes in it belongs to the folder's group, whose
+ * members may then read the key and write the store.  Programs open the
+ * group bits of their umask while they work on one.  Sets *gid, when gid
+ * is not NULL, to the folder's group.  0 when not shared, or when the
+ * folder cannot be looked at.
+ */
+int		 store_shared(const char *dir, gid_t *gid);
 
 /*
  * Runs fn inside one write transaction and commits it durably.  When the map

@@ -2,7 +2,8 @@
  * The environment: opening a store folder, transactions, growth of the map
  * and the small values of the node (meta).  Invariants: one environment per
  * folder; a write runs again from the start after the map grows, so no work
- * of a committed transaction is ever lost or done twice.
+ * of a committed transaction is ever lost or done twice.  A folder with the
+ * setgid bit is shared with its group (store_shared()).
  */
 #include "config.h"
 
@@ -401,6 +402,10 @@ store_open(const char *dir, int flags, struct store **out)
 	    sizeof(path))
 		return store_fail(st, STORE_INVALID, "folder name too long");
 	exists = stat(path, &sb) == 0;
+	/* Not in the group of a shared folder: say so, not "no store". */
+	if (!exists && errno != ENOENT)
+		return store_fail(st, STORE_IO, "%s: %s", path,
+		    strerror(errno));
 	if (!exists && !(flags & STORE_CREATE))
 		return store_fail(st, STORE_NOTSTORE,
 		    "%s: not a minqing store (no data.mdb)", dir);
@@ -440,6 +445,19 @@ store_open(const char *dir, int flags, struct store **out)
 		return rc;
 	store_err[0] = '\0';
 	return STORE_OK;
+}
+
+int
+store_shared(const char *dir, gid_t *gid)
+{
+	struct stat	sb;
+
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
+	    !(sb.st_mode & S_ISGID))
+		return 0;
+	if (gid != NULL)
+		*gid = sb.st_gid;
+	return 1;
 }
 
 static enum store_status

@@ -35,14 +35,16 @@ struct sync_key;
 /* A new Ed25519 key pair in guarded memory; free with sync_key_free(). */
 enum sync_status sync_key_generate(struct sync_key **) WARN_UNUSED;
 /*
- * Writes DIR/node.key (mode 0600, never overwritten) and DIR/node.pub.
- * err gets a line naming the problem.
+ * Writes DIR/node.key (mode 0600, never overwritten; 0640 in a shared store
+ * folder, see store_shared()) and DIR/node.pub.  err gets a line naming the
+ * problem.
  */
 enum sync_status sync_key_save(const struct sync_key *, const char *dir,
 	    char *err, size_t errlen) WARN_UNUSED;
 /*
  * Reads DIR/node.key; refuses a file that group or others can read
- * (SYNC_PERM), or that is not a key (SYNC_BADMSG).
+ * (SYNC_PERM), or that is not a key (SYNC_BADMSG).  In a shared store
+ * folder the folder's group may read it (0640), but not write it.
  */
 enum sync_status sync_key_load(const char *dir, struct sync_key **,
 	    char *err, size_t errlen) WARN_UNUSED;

@@ -1,7 +1,10 @@
 /*
  * The node's Ed25519 key pair.  The secret key lives in sodium_malloc()
  * memory, is wiped on free, is written only to a 0600 file and is never
- * printed.  A key file that others can read is refused.
+ * printed.  A key file that others can read is refused.  In a shared store
+ * folder (setgid, see store_shared()) the file is 0640 and its group, which
+ * must be the folder's, may read it: the clerks of that group sign as the
+ * node.  Group write and any access for the world are refused everywhere.
  */
 #include "config.h"
 
@@ -114,7 +117,8 @@ sync_key_save_as(const struct sync_key *k, const char *dir,
 	    sodium_base64_VARIANT_ORIGINAL);
 	b64[n - 1] = '\n';
 	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_KEYFILE, suffix);
-	rc = write_file(path, b64, n, 0600, err, errlen);
+	rc = write_file(path, b64, n, store_shared(dir, NULL) ? 0640 : 0600,
+	    err, errlen);
 	sodium_memzero(b64, n + 1);
 	sodium_free(b64);
 	if (rc != SYNC_OK)
@@ -124,6 +128,41 @@ sync_key_save_as(const struct sync_key *k, const char *dir,
 	pub[n] = '\n';
 	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_PUBFILE, suffix);
 	return write_file(path, pub, n + 1, 0644, err, errlen);
+}
+
+/*
+ * Whether the key file's mode lets only those read it who may sign: its
+ * owner, and in a shared folder the folder's group.  err says why not.
+ */
+static int
+mode_ok(const char *dir, const char *path, const struct stat *sb, char *err,
+    size_t errlen)
+{
+	mode_t	open_to = sb->st_mode & (S_IRWXG | S_IRWXO);
+	gid_t	gid;
+
+	if (open_to == 0)
+		return 1;
+	if (!store_shared(dir, &gid)) {
+		snprintf(err, errlen, "%s: key file is readable by others "
+		    "(mode %03o); chmod 600 it", path,
+		    (unsigned)(sb->st_mode & 0777));
+		return 0;
+	}
+	if (open_to != S_IRGRP) {
+		snprintf(err, errlen, "%s: key file is %s (mode %03o); in a "
+		    "shared store folder chmod 640 it", path,
+		    open_to & S_IRWXO ? "readable by others" :
+		    "writable by its group", (unsigned)(sb->st_mode & 0777));
+		return 0;
+	}
+	if (sb->st_gid != gid) {
+		snprintf(err, errlen, "%s: key file's group %u is not the "
+		    "shared store folder's group %u; chgrp %u it", path,
+		    (unsigned)sb->st_gid, (unsigned)gid, (unsigned)gid);
+		return 0;
+	}
+	return 1;
 }
 
 enum sync_status
@@ -151,17 +190,21 @@ sync_key_load_as(const char *dir, const char *suffix, struct sync_key **out,
 		return SYNC_NOMEM;
 	snprintf(path, sizeof(path), "%s/%s%s", dir, SYNC_KEYFILE, suffix);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? SYNC_NOKEY : SYNC_IO;
+		rc = errno == ENOENT ? SYNC_NOKEY : SYNC_IO;
+		/* A key made before the folder was shared is 0600. */
+		if (errno == EACCES && store_shared(dir, NULL))
+			snprintf(err, errlen, "%s: %s (in a shared store "
+			    "folder the key file is mode 640, of the folder's "
+			    "group)", path, strerror(EACCES));
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
 	}
 	if (fstat(fd, &sb) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(err, errlen, "%s: key file is readable by others "
-		    "(mode %03o); chmod 600 it", path,
-		    (unsigned)(sb.st_mode & 0777));
+	if (!mode_ok(dir, path, &sb, err, errlen)) {
 		rc = SYNC_PERM;
 		goto out;
 	}

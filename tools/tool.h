@@ -73,6 +73,13 @@ char	*tool_xstrdup(const char *);
 
 /* The node as sync/ sees it: store, key, id, the keys of nodes above. */
 void	tool_sync_node(struct tool *, struct sync_node *);
+/*
+ * In a shared store folder (store_shared()), opens the group bits of the
+ * umask, so that what this process makes there is the group's too.
+ */
+void	tool_share(const char *dir);
+/* The mode of minqing.conf: 0660 in a shared store folder, else 0640. */
+int	tool_conf_mode(const char *dir);
 /* Opens the configuration and the store; with write also the key. */
 void	tool_open(struct tool *, int write);
 void	tool_close(struct tool *);

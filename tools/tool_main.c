@@ -14,7 +14,7 @@
 #include "tools/tool.h"
 
 const struct tool_cmd tool_cmds[] = {
-	{ "init", tool_init, "init --node ID [--hub]" },
+	{ "init", tool_init, "init --node ID [--hub] [--shared]" },
 	{ "id", tool_id, "id" },
 	{ "peer", tool_peer, "peer add ID --key KEY [--role ROLE] | "
 	    "peer revoke ID [--reason T] | peer list" },

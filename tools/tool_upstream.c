@@ -41,7 +41,7 @@ check_value(const char *what, const char *v)
 
 /* The file without its [upstream] section, then the new one. */
 static void
-rewrite(const char *path, const char *section)
+rewrite(const char *path, const char *section, int mode)
 {
 	char	 tmp[4200], *line = NULL;
 	size_t	 cap = 0;
@@ -52,8 +52,8 @@ rewrite(const char *path, const char *section)
 	if ((in = fopen(path, "re")) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", path, strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) ==
-	    -1 || (out = fdopen(fd, "w")) == NULL)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    mode)) == -1 || (out = fdopen(fd, "w")) == NULL)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", tmp, strerror(errno));
 	while ((n = getline(&line, &cap, in)) != -1) {
 		if (line[0] == '[')
@@ -136,7 +136,7 @@ tool_upstream(struct tool *t, int argc, char **argv)
 	    "%s\n%s%s%s%s%s%s", url, keys, cacert ? "cacert = " : "",
 	    cacert ? cacert : "", cacert ? "\n" : "", pin ? "pin = " : "",
 	    pin ? pin : "", pin ? "\n" : "");
-	rewrite(path, section);
+	rewrite(path, section, tool_conf_mode(t->dir));
 	if (conf_load(path, &c, err, sizeof(err)) != 0)
 		tool_die(TOOL_EXIT_FAIL, "%s", err);
 	if (strncmp(url, "http://", 7) == 0)

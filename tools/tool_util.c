@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -81,6 +83,24 @@ local_today(void)
 }
 
 void
+tool_share(const char *dir)
+{
+	mode_t	mask;
+
+	/* LMDB asks for 0660; a umask of 022 would shut the group out. */
+	if (store_shared(dir, NULL)) {
+		mask = umask(0);
+		umask(mask & ~S_IRWXG);
+	}
+}
+
+int
+tool_conf_mode(const char *dir)
+{
+	return store_shared(dir, NULL) ? 0660 : 0640;
+}
+
+void
 tool_open(struct tool *t, int write)
 {
 	char			 path[4096], err[512];
@@ -88,6 +108,7 @@ tool_open(struct tool *t, int write)
 	enum sync_status	 src;
 
 	t->today = local_today();
+	tool_share(t->dir);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir, CONF_FILE) >=
 	    sizeof(path))
 		tool_die(TOOL_EXIT_USAGE, "%s: folder name too long", t->dir);

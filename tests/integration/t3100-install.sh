@@ -1,8 +1,8 @@
 #!/bin/sh
-# make install into a DESTDIR puts every file in its place; the unit's
-# exposure is at most 3.0; the manual pages have EXIT STATUS and EXAMPLES
-# and name every command and daemon option that --help names;
-# --check-config exits 78.
+# make install into a DESTDIR puts every file in its place, the tmpfiles.d
+# line of the shared state folder too; the unit's exposure is at most 3.0;
+# the manual pages have EXIT STATUS and EXAMPLES and name every command and
+# daemon option that --help names; --check-config exits 78.
 . "$(dirname "$0")/lib.sh"
 : "${top_builddir:=$top_srcdir}"
 [ -f "$top_builddir/Makefile" ] || { echo "no Makefile in $top_builddir"; exit 77; }
@@ -11,7 +11,8 @@ ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$R" >"$T/install.log" 2>&1 
     ok "make install DESTDIR" || { not_ok "make install"; sed 's/^/# /' "$T/install.log" | tail -20; finish; }
 f() { find "$R" -path "*$1" -type f | head -1; }
 for p in /bin/minqing /libexec/minqing/minqing-sync /sbin/minqingd /man1/minqing.1 /man8/minqingd.8 /man5/minqing.conf.5 \
-    /system/minqingd.service /sysusers.d/minqing.conf /completions/minqing /completions/minqingd \
+    /system/minqingd.service /sysusers.d/minqing.conf /tmpfiles.d/minqing.conf \
+    /completions/minqing /completions/minqingd \
     /minqing/minqing.conf.example; do
 	[ -n "$(f "$p")" ] && ok "installed *$p" || not_ok "installed *$p"
 done
@@ -32,6 +33,10 @@ unit=$(f /system/minqingd.service)
 grep -q "^ExecStart=.*/sbin/minqingd -d /var/lib/minqing$" "$unit" && ok "unit runs the installed daemon" || not_ok "unit ExecStart: $(grep ExecStart= "$unit")"
 grep -q '^Type=notify$' "$unit" && ok "unit is Type=notify" || not_ok "unit is Type=notify"
 grep -q '^u minqing ' "$(f /sysusers.d/minqing.conf)" && ok "a static minqing user" || not_ok "a static minqing user"
+# The state folder is there before the first init, shared with the group.
+grep -q '^d /var/lib/minqing 2770 minqing minqing ' "$(f /tmpfiles.d/minqing.conf)" &&
+    ok "tmpfiles.d makes /var/lib/minqing 2770" || not_ok "tmpfiles.d makes /var/lib/minqing 2770"
+grep -q '^StateDirectoryMode=2770$' "$unit" && ok "unit keeps the state folder shared" || not_ok "unit StateDirectoryMode: $(grep StateDirectoryMode= "$unit")"
 if command -v systemd-analyze >/dev/null; then
 	systemd-analyze security --offline=true "$unit" >"$T/sec.out" 2>&1
 	score=$(sed -n 's/.*Overall exposure level for minqingd.service: \([0-9.]*\).*/\1/p' "$T/sec.out")
