@@ -30,9 +30,10 @@ const struct tool_cmd tool_cmds[] = {
 	    "[--note T] | visit list" },
 	{ "request", tool_request, "request open HOUSEHOLD --category C "
 	    "--summary T [--date RAISED] [--visit V] | request escalate REQ "
-	    "--to LEVEL [--note T] | request reply REQ --text T [--from UNIT] "
-	    "[--date D] | request close REQ --outcome O [--satisfaction 1-5] "
-	    "[--date D] | request reopen REQ [--note T] | request list "
+	    "--to LEVEL [--note T] [--date D] | request reply REQ --text T "
+	    "[--from UNIT] [--date D] | request close REQ --outcome O "
+	    "[--satisfaction 1-5] [--note T] [--date D] | request reopen REQ "
+	    "[--note T] [--date D] | request list "
 	    "[--open|--overdue|--level L] | request show REQ" },
 	{ "student", tool_student, "student add ID --name N --university U "
 	    "[--since D] | student list" },
@@ -43,7 +44,7 @@ const struct tool_cmd tool_cmds[] = {
 	{ "report", tool_report, "report [--from D] [--to D] [--by node|group] "
 	    "[--html FILE]" },
 	{ "export", tool_export, "export --what households|members|visits|"
-	    "requests|students|donations|evaluations --format csv|jsonl" },
+	    "requests|students|donations|evaluations|peers --format csv|jsonl" },
 	{ "log", tool_log, "log [LOG] [--after N] [--batch]" },
 	{ "verify", tool_verify, "verify" },
 	{ "upstream", tool_upstream, "upstream set URL --key HUBKEY "
