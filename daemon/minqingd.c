@@ -102,6 +102,8 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+#define RETIRED_MAX	8
+
 struct state {
 	const char		*dir;
 	char			 path[4096];
@@ -112,6 +114,14 @@ struct state {
 	struct sync_client	*client;
 	struct daemon_http	*http;
 	uint64_t		 pushes_told;	/* in STATUS */
+	/*
+	 * Keys replaced by a reload or a rotation are not freed at once: the
+	 * listener's thread may be signing with one.  The oldest goes when
+	 * RETIRED_MAX newer ones came after it, long after any request.
+	 */
+	struct sync_key		*retired[RETIRED_MAX];
+	size_t			 nretired;
+	struct stat		 keyst;		/* node.key as last loaded */
 };
 
 static int
@@ -190,21 +200,88 @@ notify_status(struct state *s)
 		    "; " : "", up);
 }
 
+/* Puts key k in place of the one in use, which is retired. */
+static void
+key_swap(struct state *s, struct sync_key *k)
+{
+	size_t	i;
+
+	if (s->nretired == RETIRED_MAX) {
+		sync_key_free(s->retired[0]);
+		for (i = 1; i < RETIRED_MAX; i++)
+			s->retired[i - 1] = s->retired[i];
+		s->nretired--;
+	}
+	s->retired[s->nretired++] = s->key;
+	s->key = k;
+	__atomic_store_n(&s->me.key, k, __ATOMIC_RELEASE);
+}
+
+static void
+key_stat(struct state *s, struct stat *sb)
+{
+	char	path[4200];
+
+	snprintf(path, sizeof(path), "%s/node.key", s->dir);
+	if (stat(path, sb) != 0)
+		memset(sb, 0, sizeof(*sb));
+}
+
+/*
+ * "minqing key rotate" writes a new node.key while the daemon runs: it is
+ * taken up within a second, or the daemon would sign its pulls with a key
+ * the hub no longer accepts for this node.
+ */
+static void
+key_watch(struct state *s)
+{
+	struct sync_key	*k;
+	struct stat	 sb;
+	char		 err[512];
+
+	key_stat(s, &sb);
+	if (sb.st_ino == s->keyst.st_ino && sb.st_size == s->keyst.st_size &&
+	    sb.st_mtim.tv_sec == s->keyst.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == s->keyst.st_mtim.tv_nsec)
+		return;
+	if (sync_key_load(s->dir, &k, err, sizeof(err)) != SYNC_OK) {
+		/* Said once per change of the file, not every second. */
+		log_warnx("node.key changed but cannot be used: %s; keeping "
+		    "the key in use", err);
+		s->keyst = sb;
+		return;
+	}
+	s->keyst = sb;
+	key_swap(s, k);
+	log_info("node.key changed (key rotate): signing with the new key");
+}
+
 /* The client for [upstream], or none; -1 with one line in err. */
 static int
 client_make(struct state *s, char *err, size_t errlen)
 {
 	struct sync_client_conf	cc;
+	struct sync_node	keys;
 
 	sync_client_free(s->client);
 	s->client = NULL;
 	if (s->conf.upstream_url[0] == '\0')
 		return 0;
-	/* daemon_conf_load() decoded them once already. */
-	if (sync_node_hub_keys(&s->me, s->conf.upstream_hub_key) != 0) {
+	/*
+	 * daemon_conf_load() decoded them once already.  The listener's
+	 * thread reads them (a relay checks streams from above with them), so
+	 * they are written only when they change.
+	 */
+	memset(&keys, 0, sizeof(keys));
+	if (sync_node_hub_keys(&keys, s->conf.upstream_hub_key) != 0) {
 		snprintf(err, errlen, "[upstream] hub_key: not base64 public "
 		    "keys");
 		return -1;
+	}
+	if (keys.nhub_keys != s->me.nhub_keys || memcmp(keys.hub_keys,
+	    s->me.hub_keys, sizeof(keys.hub_keys)) != 0) {
+		memcpy(s->me.hub_keys, keys.hub_keys, sizeof(keys.hub_keys));
+		s->me.nhub_keys = keys.nhub_keys;
 	}
 	memset(&cc, 0, sizeof(cc));
 	cc.url = s->conf.upstream_url;
@@ -253,9 +330,8 @@ do_reload(struct state *s)
 	    s->conf.listen_address);
 	s->conf = c;
 	/* The listener keeps a pointer to me: its key changes in place. */
-	sync_key_free(s->key);
-	s->key = k;
-	s->me.key = k;
+	key_stat(s, &s->keyst);
+	key_swap(s, k);
 	if (client_make(s, err, sizeof(err)) != 0)
 		log_warnx("reload: %s; upstream disabled until fixed", err);
 	log_info("reloaded %s", s->path);
@@ -348,6 +424,7 @@ main(int argc, char *argv[])
 	if ((rc = store_open(s.dir, 0, &s.st)) != STORE_OK)
 		fatalx("open store %s: %s", s.dir, *store_errmsg(s.st) ?
 		    store_errmsg(s.st) : store_strerror(rc));
+	key_stat(&s, &s.keyst);
 	if (sync_key_load(s.dir, &s.key, err, sizeof(err)) != SYNC_OK)
 		fatalx("%s", err);
 	s.me.st = s.st;
@@ -394,10 +471,12 @@ main(int argc, char *argv[])
 			if ((ch = store_reader_check(s.st)) > 0)
 				log_info("cleared %d stale reader slots", ch);
 		}
-		/* Late request headers: a second's sweep. */
-		if (s.http != NULL && now - swept_at >= 1000) {
+		/* Late request headers, a rotated key: a second's sweep. */
+		if (now - swept_at >= 1000) {
 			swept_at = now;
-			(void)daemon_http_sweep(s.http);
+			if (s.http != NULL)
+				(void)daemon_http_sweep(s.http);
+			key_watch(&s);
 		}
 		/* Local writes wake the push early, a second apart at least. */
 		t = store_last_txn(s.st);
@@ -436,6 +515,8 @@ main(int argc, char *argv[])
 	daemon_http_stop(s.http);
 	sync_client_free(s.client);
 	sync_key_free(s.key);
+	while (s.nretired > 0)
+		sync_key_free(s.retired[--s.nretired]);
 	store_close(s.st);
 	return 0;
 }

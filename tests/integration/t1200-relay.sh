@@ -49,9 +49,16 @@ expect_eq "y got nothing of x's" "" "$(mq -d "$Y" log | grep 'to-zb-x')"
 check "key rotate" mq -d "$X" key rotate
 newkey=$(cat "$T/out")
 expect_eq "node.pub holds the new key" "$newkey" "$(cat "$X/node.pub")"
-kill -HUP "$(cat "$X/daemon.pid")"
+# No SIGHUP: the daemon takes up the new node.key by itself.
 mq -d "$X" household add H2 --address "宝山路2号" --group G1 >/dev/null
 wait_until 30 at_district zb-x 5 && ok "entries after the rotation reached the district" || not_ok "after rotation ($(mq -d "$D" log zb-x/main | wc -l))"
+grep -q "node.key changed (key rotate)" "$X/daemon.log" && ok "x's daemon took up the new key" || not_ok "x's daemon took up the new key"
+# Pulls are signed with the new key: a district reply still comes down.
+mq -d "$X" request open H2 --category other --summary "路灯" >/dev/null
+wait_until 30 at_district zb-x 6 || not_ok "the new request reached the district"
+check "district reply after x's rotation" mq -d "$D" request reply zb-x-R2 --text "已修" --from district
+answered2() { [ "$(mq -d "$X" --json request show R2 | jq -r .status)" = answered ]; }
+wait_until 30 answered2 && ok "x pulls the reply with its new key" || not_ok "x pulls the reply with its new key: $(mq -d "$X" --json sync status | jq -r .last_error)"
 check "district verifies across the rotation" mq -d "$D" verify
 check "street verifies across the rotation" mq -d "$S" verify
 check "x verifies its own log across the rotation" mq -d "$X" verify
