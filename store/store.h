@@ -203,6 +203,9 @@ typedef int (*store_skipped_cb)(const char *log, uint64_t seq,
 	    const char *reason, void *);
 enum store_status store_skipped_foreach(struct store_txn *, store_skipped_cb,
 	    void *) WARN_UNUSED;
+/* Whether entry seq of log is kept but skipped: its reason, or NOTFOUND. */
+enum store_status store_skipped_get(struct store_txn *, const char *log,
+	    uint64_t seq, char *why, size_t whylen) WARN_UNUSED;
 
 /*
  * Records.  kind is one of the STORE_K_* letters; a record's state is a JSON

@@ -607,6 +607,45 @@ nomem:
 	return STORE_NOMEM;
 }
 
+/*
+ * A revoked peer enrolled again keeps its earlier enrolments under "past",
+ * oldest first: each key with its seq range (since to the revocation's
+ * cut-off), so that what the node signed before stays verifiable.
+ */
+static int
+peer_past(cJSON *next, const cJSON *state)
+{
+	static const char *const keep[] = { "key", "since", "seq", "role",
+	    "certifier" };
+	const cJSON	*old, *it;
+	cJSON		*past, *p, *v;
+	size_t		 i;
+
+	if ((past = cJSON_AddArrayToObject(next, "past")) == NULL)
+		return -1;
+	old = cJSON_GetObjectItemCaseSensitive(state, "past");
+	cJSON_ArrayForEach(it, old) {
+		if ((p = cJSON_Duplicate(it, 1)) == NULL)
+			return -1;
+		cJSON_AddItemToArray(past, p);
+	}
+	if ((p = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddItemToArray(past, p);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if ((it = cJSON_GetObjectItemCaseSensitive(state, keep[i])) ==
+		    NULL)
+			continue;
+		if ((v = cJSON_Duplicate(it, 1)) == NULL)
+			return -1;
+		cJSON_AddItemToObject(p, keep[i], v);
+	}
+	/* A revocation without a cut-off kept nothing: an empty range. */
+	if (!has(p, "seq") && set_num(p, "seq", 0) != 0)
+		return -1;
+	return 0;
+}
+
 enum store_status
 fold_step(const cJSON *state, const struct entry *e, cJSON **next,
     char *err, size_t errlen)
@@ -639,8 +678,9 @@ fold_step(const cJSON *state, const struct entry *e, cJSON **next,
 		if ((*next = fold_new(et, e)) == NULL)
 			return STORE_NOMEM;
 		/* Enrolled again: the new key signs after the cut-off. */
-		if (revoked && json_int(state, "seq", 0, INT64_MAX, &cut) == 0 &&
-		    set_num(*next, "since", (double)(cut + 1)) != 0) {
+		if (revoked && ((json_int(state, "seq", 0, INT64_MAX, &cut) ==
+		    0 && set_num(*next, "since", (double)(cut + 1)) != 0) ||
+		    peer_past(*next, state) != 0)) {
 			cJSON_Delete(*next);
 			*next = NULL;
 			return STORE_NOMEM;

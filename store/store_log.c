@@ -617,6 +617,27 @@ store_skipped_foreach(struct store_txn *t, store_skipped_cb fn, void *arg)
 	return rc;
 }
 
+enum store_status
+store_skipped_get(struct store_txn *t, const char *log, uint64_t seq,
+    char *why, size_t whylen)
+{
+	struct logmeta		m;
+	unsigned char		kb[12];
+	MDB_val			k, v;
+	enum store_status	rc;
+	int			mrc;
+
+	if ((rc = logmeta_get(t, log, &m)) != STORE_OK)
+		return rc;
+	seqkey(kb, m.id, seq);
+	k.mv_data = kb;
+	k.mv_size = sizeof(kb);
+	if ((mrc = mdb_get(t->txn, t->st->dbi[DBI_SKIPPED], &k, &v)) != 0)
+		return store_mdb(t->st, mrc, "skipped");
+	snprintf(why, whylen, "%.*s", (int)v.mv_size, (const char *)v.mv_data);
+	return STORE_OK;
+}
+
 static void
 evidence_key(const char *log, char *out, size_t len)
 {

@@ -159,6 +159,7 @@ int		 sync_trust_reaches(struct store_txn *, const char *node,
 		    const char *target);
 
 /* What became of a batch, as an HTTP status and a JSON error code. */
+#define SYNC_SKIPS_SHOWN	3
 struct sync_result {
 	int		 http;		/* 200, 400, 403, 409, 413 */
 	const char	*error;		/* NULL on success */
@@ -167,6 +168,12 @@ struct sync_result {
 	unsigned char	 head[STORE_HASH_BYTES];
 	uint64_t	 added;
 	uint64_t	 future;	/* added entries dated ahead of now_ms */
+	uint64_t	 skipped;	/* added, kept, but not applied */
+	struct sync_skip {
+		uint64_t seq;
+		char	 reason[160];
+	}		 skips[SYNC_SKIPS_SHOWN];	/* the first ones */
+	uint64_t	 fork_seq;	/* 409 fork: where the histories part */
 };
 
 /*

@@ -134,9 +134,13 @@ chain(struct batch *b)
 	return 0;
 }
 
-/* A proven fork: both signed histories are kept, the log is frozen. */
+/*
+ * A proven fork: both signed histories are kept, the log is frozen.  seq is
+ * the first one where they are seen to differ.
+ */
 static enum store_status
-evidence(struct batch *b, struct store_txn *t, const struct store_loginfo *li)
+evidence(struct batch *b, struct store_txn *t, const struct store_loginfo *li,
+    uint64_t seq)
 {
 	struct store_buf	 ev = STORE_BUF_INIT;
 	const char		*ours;
@@ -159,6 +163,7 @@ evidence(struct batch *b, struct store_txn *t, const struct store_loginfo *li)
 		rc = store_log_freeze(t, b->log, ev.data);
 	store_buf_free(&ev);
 	result(b->res, 409, "fork", "two signed histories of this log");
+	b->res->fork_seq = seq;
 	b->res->have = li->seq;
 	memcpy(b->res->head, li->head, sizeof(li->head));
 	return rc;
@@ -169,6 +174,7 @@ apply_cb(struct store_txn *t, void *arg)
 {
 	struct batch		*b = arg;
 	struct store_loginfo	 li;
+	struct sync_skip	 spare, *sk;
 	const char		*line;
 	unsigned char		 h[STORE_HASH_BYTES];
 	size_t			 i, len;
@@ -177,6 +183,8 @@ apply_cb(struct store_txn *t, void *arg)
 	char			 err[256];
 
 	b->res->added = 0;
+	b->res->future = 0;
+	b->res->skipped = 0;
 	b->res->http = 0;
 	if ((rc = store_log_info(t, b->log, &li)) == STORE_NOTFOUND)
 		memset(&li, 0, sizeof(li));
@@ -200,7 +208,7 @@ apply_cb(struct store_txn *t, void *arg)
 			return rc;
 		if (len != b->lines[i].len || memcmp(line, b->lines[i].p,
 		    len) != 0)
-			return evidence(b, t, &li);
+			return evidence(b, t, &li, b->lines[i].seq);
 	}
 	if (b->ck.seq <= li.seq) {
 		if ((rc = store_log_get(t, b->log, b->ck.seq, &line, &len)) !=
@@ -208,7 +216,7 @@ apply_cb(struct store_txn *t, void *arg)
 			return rc;
 		store_hash(line, len, h);
 		if (memcmp(h, b->ck.head, sizeof(h)) != 0)
-			return evidence(b, t, &li);
+			return evidence(b, t, &li, b->ck.seq);
 	} else if (i == b->n || b->lines[i].seq != li.seq + 1) {
 		result(b->res, 409, "gap", "the batch does not start "
 		    "where the log ends");
@@ -219,10 +227,20 @@ apply_cb(struct store_txn *t, void *arg)
 	for (; i < b->n; i++) {
 		rc = store_put_entry(t, b->lines[i].p, b->lines[i].len);
 		if (rc == STORE_BROKEN)	/* authentic, yet not onto our head */
-			return evidence(b, t, &li);
+			return evidence(b, t, &li, b->lines[i].seq);
 		if (rc != STORE_OK)
 			return rc;
 		b->res->added++;
+		/* Kept, but the fold could not apply it: say so. */
+		sk = b->res->skipped < SYNC_SKIPS_SHOWN ?
+		    &b->res->skips[b->res->skipped] : &spare;
+		rc = store_skipped_get(t, b->log, b->lines[i].seq, sk->reason,
+		    sizeof(sk->reason));
+		if (rc == STORE_OK) {
+			sk->seq = b->lines[i].seq;
+			b->res->skipped++;
+		} else if (rc != STORE_NOTFOUND)
+			return rc;
 		/* A sender whose clock runs ahead: kept, and flagged. */
 		if (b->lines[i].hlc / 1000 > b->now_ms + SYNC_FUTURE_MS)
 			b->res->future++;

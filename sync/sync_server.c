@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,67 @@ ndjson(const char *type)
 	return *type == '\0' || *type == ';';
 }
 
+static void	note(struct sync_response *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Adds a line to the note for the operator's log, after a "; ". */
+static void
+note(struct sync_response *r, const char *fmt, ...)
+{
+	va_list	ap;
+	size_t	n = strlen(r->note);
+
+	if (n > 0 && n + 2 < sizeof(r->note)) {
+		memcpy(r->note + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->note + n, sizeof(r->note) - n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Entries kept but not applied: the count, and the first few with their
+ * reason, so that the sender learns of them too.
+ */
+static void
+skipped_json(cJSON *j, const char *log, const struct sync_result *res)
+{
+	cJSON		*list, *o;
+	uint64_t	 i;
+
+	cJSON_AddNumberToObject(j, "skipped", (double)res->skipped);
+	if (res->skipped == 0 ||
+	    (list = cJSON_AddArrayToObject(j, "skipped_entries")) == NULL)
+		return;
+	for (i = 0; i < res->skipped && i < SYNC_SKIPS_SHOWN; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			return;
+		cJSON_AddStringToObject(o, "log", log);
+		cJSON_AddNumberToObject(o, "seq", (double)res->skips[i].seq);
+		cJSON_AddStringToObject(o, "reason", res->skips[i].reason);
+		cJSON_AddItemToArray(list, o);
+	}
+}
+
+/* A fork stops a log for good: the operator must hear of it. */
+static void
+fork_note(const char *log, const struct sync_result *res,
+    struct sync_response *r)
+{
+	if (res->http != 409 || res->error == NULL ||
+	    strcmp(res->error, "fork") != 0)
+		return;
+	if (res->fork_seq > 0)
+		note(r, "%s: fork found at seq %llu: two signed histories; the "
+		    "log is frozen at seq %llu, the evidence kept", log,
+		    (unsigned long long)res->fork_seq,
+		    (unsigned long long)res->have);
+	else
+		note(r, "%s: a push refused: the log is frozen at seq %llu "
+		    "since a fork", log, (unsigned long long)res->have);
+}
+
 static void
 post_log(const struct sync_node *me, const struct sync_limits *lim,
     const char *log, const struct sync_request *req, struct sync_response *r)
@@ -157,6 +219,7 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 	}
 	if (sync_batch_apply(me, log, req->body, req->body_len,
 	    lim->max_entries, req->now_ms, &res) != SYNC_OK) {
+		fork_note(log, &res, r);
 		j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "error", res.error != NULL ?
 		    res.error : "failed");
@@ -170,10 +233,17 @@ post_log(const struct sync_node *me, const struct sync_limits *lim,
 	cJSON_AddNumberToObject(j, "added", (double)res.added);
 	if (res.future > 0) {
 		cJSON_AddNumberToObject(j, "future", (double)res.future);
-		snprintf(r->note, sizeof(r->note), "%s: %llu entries dated "
-		    "more than 5 minutes in this hub's future (the sender's "
-		    "clock is ahead?)", log, (unsigned long long)res.future);
+		note(r, "%s: %llu entries dated more than 5 minutes in this "
+		    "hub's future (the sender's clock is ahead?)", log,
+		    (unsigned long long)res.future);
 	}
+	skipped_json(j, log, &res);
+	/* The operator's log names entries by log and seq, not by reason. */
+	if (res.skipped > 0)
+		note(r, "%s: %llu entr%s kept but not applied, the first at "
+		    "seq %llu (minqing verify lists them)", log,
+		    (unsigned long long)res.skipped, res.skipped == 1 ? "y" :
+		    "ies", (unsigned long long)res.skips[0].seq);
 	if (sync_receipt_make(me->key, log, res.have, res.head, req->now_ms,
 	    &rcpt) == SYNC_OK)
 		cJSON_AddItemToObject(j, "receipt", cJSON_Parse(rcpt.data));

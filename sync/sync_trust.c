@@ -3,7 +3,8 @@
  * enrolment (peer.enroll entries, its own or a relay's that it enrolled);
  * a node may rotate to a new key, certified in its own log by the old one;
  * a revocation ends a key after a cut-off seq, and what was signed before
- * stays verifiable.  Keys of the nodes above come from the configuration.
+ * stays verifiable, also after the node is enrolled again (the peer record
+ * keeps each earlier key with its seq range).  Keys of the nodes above come from the configuration.
  */
 #include "config.h"
 
@@ -78,6 +79,24 @@ key_at(const char *node, const char *base, const cJSON *keys, uint64_t seq,
 	return k;
 }
 
+/*
+ * The enrolment whose range holds seq: the current one from its since on,
+ * else an earlier one that a new enrolment after a revocation kept, up to
+ * that revocation's cut-off.  NULL if none does.
+ */
+static const cJSON *
+enrolment_at(const cJSON *peer, uint64_t seq)
+{
+	const cJSON	*it;
+
+	if (seq >= num(peer, "since", 1))
+		return peer;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(peer, "past"))
+		if (seq >= num(it, "since", 1) && seq <= num(it, "seq", 0))
+			return it;
+	return NULL;
+}
+
 static void
 log_node(const char *log, char *node)
 {
@@ -91,6 +110,7 @@ sync_trust_check(struct store_txn *t, const struct sync_node *me,
     const char *log, uint64_t seq, const char *key, char *err, size_t errlen)
 {
 	cJSON			*peer = NULL, *keys = NULL, *cert = NULL;
+	const cJSON		*en;
 	char			 node[STORE_NODE_MAX + 1], pub[SYNC_PK_B64];
 	const char		*want, *role, *by;
 	enum sync_status	 rc = SYNC_PERM;
@@ -123,16 +143,16 @@ sync_trust_check(struct store_txn *t, const struct sync_node *me,
 		snprintf(err, errlen, "node %s is revoked", node);
 		goto out;
 	}
-	want = key_at(node, str(peer, "key"), keys, seq, num(peer, "since",
-	    1));
-	if (seq < num(peer, "since", 1) || want == NULL ||
-	    strcmp(want, key) != 0) {
+	en = enrolment_at(peer, seq);
+	want = en == NULL ? NULL : key_at(node, str(en, "key"), keys, seq,
+	    num(en, "since", 1));
+	if (want == NULL || strcmp(want, key) != 0) {
 		snprintf(err, errlen, "%s seq %llu is not signed by the key of "
 		    "%s", log, (unsigned long long)seq, node);
 		goto out;
 	}
 	/* Enrolled by a relay: that relay must be one this node enrolled. */
-	by = str(peer, "certifier");
+	by = str(en, "certifier");
 	if (by != NULL && strcmp(by, me->node) != 0) {
 		cert = record(t, STORE_K_PEER, by);
 		role = cert != NULL ? str(cert, "role") : NULL;

@@ -48,7 +48,8 @@ const struct tool_cmd tool_cmds[] = {
 	{ "log", tool_log, "log [LOG] [--after N] [--batch]" },
 	{ "verify", tool_verify, "verify" },
 	{ "upstream", tool_upstream, "upstream set URL --key HUBKEY "
-	    "[--key KEY...] [--cacert FILE] [--pin sha256//BASE64]" },
+	    "[--key KEY...] [--cacert FILE] "
+	    "[--pin sha256//BASE64[;sha256//BASE64...]...]" },
 	{ "sync", tool_sync, "sync status | sync now" },
 	{ "key", tool_key, "key rotate" },
 	{ NULL, NULL, NULL }

@@ -1,6 +1,7 @@
 /*
  * minqing sync: status (what is pending, the last success, the last error
- * and its reason, the hub's clock against ours) and now (one cycle in the
+ * and its reason, the hub's clock against ours, entries kept but skipped
+ * and logs frozen by a fork) and now (one cycle in the
  * foreground, with a progress bar on a terminal).
  */
 #include "config.h"
@@ -32,11 +33,101 @@ iso(uint64_t ms, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/*
+ * What this node holds but cannot use: entries kept and skipped by the fold
+ * (the first STATUS_SKIPS_SHOWN, and how many), and logs frozen by a fork.
+ */
+#define STATUS_SKIPS_SHOWN	20
+struct held {
+	uint64_t	 skipped;
+	cJSON		*skips;
+	cJSON		*frozen;
+};
+
+static int
+held_skipped_cb(const char *log, uint64_t seq, const char *reason, void *arg)
+{
+	struct held	*h = arg;
+	cJSON		*o;
+
+	if (h->skipped++ >= STATUS_SKIPS_SHOWN)
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "log", log);
+	cJSON_AddNumberToObject(o, "seq", (double)seq);
+	cJSON_AddStringToObject(o, "reason", reason);
+	cJSON_AddItemToArray(h->skips, o);
+	return 0;
+}
+
+static int
+held_frozen_cb(const struct store_loginfo *li, void *arg)
+{
+	struct held	*h = arg;
+	cJSON		*o;
+
+	if (!li->frozen)
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "log", li->name);
+	cJSON_AddNumberToObject(o, "have", (double)li->seq);
+	cJSON_AddItemToArray(h->frozen, o);
+	return 0;
+}
+
+static void
+held_read(struct tool *t, struct held *h)
+{
+	struct store_txn	*txn;
+	enum store_status	 rc;
+
+	h->skipped = 0;
+	h->skips = cJSON_CreateArray();
+	h->frozen = cJSON_CreateArray();
+	if (h->skips == NULL || h->frozen == NULL)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
+		tool_die_store(t, rc, "read");
+	if ((rc = store_skipped_foreach(txn, held_skipped_cb, h)) != STORE_OK ||
+	    (rc = store_logs_foreach(txn, held_frozen_cb, h)) != STORE_OK)
+		tool_die_store(t, rc, "read");
+	store_txn_abort(txn);
+}
+
+static void
+held_print(const struct held *h)
+{
+	const cJSON	*it;
+	const char	*lead = "frozen        ";
+
+	printf("skipped       %" PRIu64 " entr%s kept but not applied%s\n",
+	    h->skipped, h->skipped == 1 ? "y" : "ies", h->skipped > 0 ?
+	    " (minqing verify lists them all)" : "");
+	cJSON_ArrayForEach(it, h->skips)
+		printf("              %s seq %.0f: %s\n",
+		    cJSON_GetObjectItem(it, "log")->valuestring,
+		    cJSON_GetObjectItem(it, "seq")->valuedouble,
+		    cJSON_GetObjectItem(it, "reason")->valuestring);
+	if (h->skipped > STATUS_SKIPS_SHOWN)
+		printf("              and %" PRIu64 " more\n", h->skipped -
+		    STATUS_SKIPS_SHOWN);
+	if (cJSON_GetArraySize(h->frozen) == 0)
+		printf("%s-\n", lead);
+	cJSON_ArrayForEach(it, h->frozen) {
+		printf("%s%s at seq %.0f (a fork was proven; minqing verify "
+		    "shows it)\n", lead,
+		    cJSON_GetObjectItem(it, "log")->valuestring,
+		    cJSON_GetObjectItem(it, "have")->valuedouble);
+		lead = "              ";
+	}
+}
+
 static int
 sync_status(struct tool *t)
 {
 	struct sync_status_info	 si;
 	struct sync_node	 me;
+	struct held		 h;
 	char			 ok[32], at[32];
 	cJSON			*o;
 
@@ -44,6 +135,7 @@ sync_status(struct tool *t)
 	tool_sync_node(t, &me);
 	if (sync_status_read(&me, &si) != SYNC_OK)
 		tool_die(TOOL_EXIT_FAIL, "cannot read the sync status");
+	held_read(t, &h);
 	/* Without an upstream nothing waits to go up. */
 	if (t->conf.upstream_url[0] == '\0')
 		si.pending = 0;
@@ -72,6 +164,9 @@ sync_status(struct tool *t)
 			cJSON_AddNullToObject(o, "clock_offset_ms");
 		cJSON_AddBoolToObject(o, "clock_skewed", si.have_offset &&
 		    llabs(si.offset_ms) > SKEW_WARN_MS);
+		cJSON_AddNumberToObject(o, "skipped", (double)h.skipped);
+		cJSON_AddItemToObject(o, "skipped_entries", h.skips);
+		cJSON_AddItemToObject(o, "frozen", h.frozen);
 		tool_print_json(o);
 		return 0;
 	}
@@ -86,6 +181,9 @@ sync_status(struct tool *t)
 		printf("hub clock     %+.1f s from ours%s\n",
 		    (double)si.offset_ms / 1000, llabs(si.offset_ms) >
 		    SKEW_WARN_MS ? "  (this clock is off: set the time)" : "");
+	held_print(&h);
+	cJSON_Delete(h.skips);
+	cJSON_Delete(h.frozen);
 	return 0;
 }
 

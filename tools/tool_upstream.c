@@ -39,6 +39,35 @@ check_value(const char *what, const char *v)
 		    "';' or '#'", what);
 }
 
+/*
+ * Adds --pin's items to pins, joined with ';' as libcurl takes them: each is
+ * sha256// and the base64 of a 32-byte digest.
+ */
+static void
+add_pins(char *pins, size_t size, const char *arg)
+{
+	unsigned char	 d[32];
+	char		 buf[CONF_STR_MAX], *p, *item;
+	size_t		 n;
+
+	if (strlen(arg) >= sizeof(buf))
+		tool_die(TOOL_EXIT_USAGE, "--pin: too long");
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (p = buf; (item = strsep(&p, ";")) != NULL; ) {
+		if (strncmp(item, "sha256//", 8) != 0 || strlen(item + 8) >= 48 ||
+		    sodium_base642bin(d, sizeof(d), item + 8, strlen(item + 8),
+		    NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+		    n != sizeof(d))
+			tool_die(TOOL_EXIT_USAGE, "--pin: \"%s\" is not "
+			    "sha256// and the base64 of a SHA-256 digest", item);
+		if (strlen(pins) + strlen(item) + 2 > size)
+			tool_die(TOOL_EXIT_USAGE, "--pin: too many pins");
+		if (pins[0] != '\0')
+			strncat(pins, ";", size - strlen(pins) - 1);
+		strncat(pins, item, size - strlen(pins) - 1);
+	}
+}
+
 /* The file without its [upstream] section, then the new one. */
 static void
 rewrite(const char *path, const char *section, int mode)
@@ -81,7 +110,7 @@ tool_upstream(struct tool *t, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char		 keys[CONF_STR_MAX] = "", path[4096], section[1024];
-	char		 err[512];
+	char		 err[512], pins[CONF_STR_MAX - 20] = "";
 	const char	*cacert = NULL, *pin = NULL, *url;
 	char		*abs = NULL;
 	struct conf	 c;
@@ -105,8 +134,10 @@ tool_upstream(struct tool *t, int argc, char **argv)
 			strncat(keys, optarg, sizeof(keys) - strlen(keys) - 1);
 		} else if (ch == 'c')
 			cacert = optarg;
-		else if (ch == 'p')
-			pin = optarg;
+		else if (ch == 'p') {
+			add_pins(pins, sizeof(pins), optarg);
+			pin = pins;
+		}
 	}
 	if (optind + 1 != argc || n == 0)
 		tool_usage("upstream", TOOL_EXIT_USAGE);
@@ -123,12 +154,6 @@ tool_upstream(struct tool *t, int argc, char **argv)
 			    strerror(errno));
 		check_value("--cacert", abs);
 		cacert = abs;
-	}
-	if (pin != NULL) {
-		check_value("--pin", pin);
-		if (strncmp(pin, "sha256//", 8) != 0)
-			tool_die(TOOL_EXIT_USAGE, "--pin: \"%s\" is not "
-			    "sha256//BASE64", pin);
 	}
 	tool_open(t, 0);
 	snprintf(path, sizeof(path), "%s/%s", t->dir, CONF_FILE);

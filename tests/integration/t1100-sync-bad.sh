@@ -4,8 +4,10 @@
 # log, unknown and revoked nodes, bodies too large or malformed, wrong
 # types, paths and methods, unsigned reads.  Each answers its status and a
 # JSON {"error","detail"}, and (but for the fork, which keeps its evidence)
-# leaves the hub's store exactly as it was.  Then a branch whose batches are
-# larger than the hub takes drains a big backlog by halving them on 413.
+# leaves the hub's store exactly as it was.  A revoked node enrolled again
+# keeps its earlier entries verifiable and pushes new ones.  Then a branch
+# whose batches are larger than the hub takes drains a big backlog by
+# halving them on 413.
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "curl not installed"; exit 77; }
 command -v jq >/dev/null || { echo "jq not installed"; exit 77; }
@@ -249,6 +251,17 @@ call GET /v1/health
 expect_eq "health after all that" "200 hub" "$(cat "$T/code") $(jq -r .node "$T/body" 2>/dev/null)"
 verify_fork_only "hub verify"
 kill -0 "$(cat "$H/daemon.pid")" 2>/dev/null && ok "hub daemon alive" || not_ok "hub daemon alive"
+
+# 17. b, revoked at seq 1, is enrolled again with the same key: what it
+# signed before stays verifiable, and its new entries go in through sync.
+check "enrol b again" mq -d "$H" peer add b --key "$(cat "$B.key")"
+verify_fork_only "hub verify after b's new enrolment"
+mq -d "$B" upstream set "$URL" --key "$(cat "$H.key")" --cacert "$CA" >/dev/null
+mq -d "$B" household add H3 --address "Baoshan Rd 3" --group G1 >/dev/null
+check "b pushes after its new enrolment" timeout 60 "$MINQING" -d "$B" sync now
+expect_eq "b: pending 0, the hub holds 3" "0 3" "$(pending "$B") $(have b/main)"
+expect_eq "hub holds b's log, entry for entry" "$(mq -d "$B" log b/main | sha256sum)" "$(mq -d "$H" log b/main | sha256sum)"
+verify_fork_only "hub verify after b's push"
 
 # The real client: its batches (4M) are larger than the hub takes (128K);
 # it halves them on 413 and drains a backlog of 3000 households.

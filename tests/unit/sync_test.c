@@ -251,6 +251,9 @@ test_server(void)
 	CHECK(r.status == 400 && strstr(r.body.data, "wrong-log") != NULL);
 	call(&hub, "POST", "/v1/logs/br/main", NULL, nd, &batch, &r);
 	CHECK(r.status == 200);
+	/* Every entry applied: none skipped. */
+	CHECK(strstr(r.body.data, "\"skipped\":0") != NULL &&
+	    strstr(r.body.data, "skipped_entries") == NULL);
 	j = cJSON_Parse(r.body.data);
 	CHECK(j != NULL && cJSON_GetObjectItem(j, "have") != NULL &&
 	    cJSON_GetObjectItem(j, "have")->valuedouble == 3);

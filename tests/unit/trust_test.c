@@ -3,7 +3,8 @@
  * each case, which key may sign a node's checkpoint at which seq.  Before a
  * rotation the old key, after it the new; a rotation signed by one key only
  * changes nothing; after a revocation's cut-off nothing; after a new
- * enrolment the new key from the cut-off on.
+ * enrolment the new key from the cut-off on, and the earlier keys still for
+ * the seqs they covered.
  */
 #include "config.h"
 
@@ -145,6 +146,39 @@ main(void)
 	expect(st, &hub, "enrolled again with k3: k3 before the cut", 11, p3,
 	    0);
 	expect(st, &hub, "enrolled again with k3: k2 after", 12, p2, 0);
+	/* What the earlier enrolment covered stays verifiable. */
+	expect(st, &hub, "enrolled again with k3: k2 up to the cut", 11, p2,
+	    1);
+	expect(st, &hub, "enrolled again with k3: k2 after the rotation", 10,
+	    p2, 1);
+	expect(st, &hub, "enrolled again with k3: k1 before the rotation", 8,
+	    p1, 1);
+	expect(st, &hub, "enrolled again with k3: k1 after the rotation", 10,
+	    p1, 0);
+	fill(st, 11, 2);				/* seqs 12-13 */
+	expect(st, &hub, "enrolled again with k3: k3 on new entries", 13, p3,
+	    1);
+
+	/* Revoked again at 13, enrolled a third time with k1. */
+	put(st, "hub/main", "peer.revoke", "{\"node\":\"x\",\"seq\":13}");
+	snprintf(body, sizeof(body), "{\"node\":\"x\",\"key\":\"%s\"}", p1);
+	put(st, "hub/main", "peer.enroll", body);
+	expect(st, &hub, "third enrolment with k1: k1 after the cut", 14, p1,
+	    1);
+	expect(st, &hub, "third enrolment with k1: k3 in the second range",
+	    13, p3, 1);
+	expect(st, &hub, "third enrolment with k1: k3 at the second start",
+	    12, p3, 1);
+	expect(st, &hub, "third enrolment with k1: k1 in the second range",
+	    13, p1, 0);
+	expect(st, &hub, "third enrolment with k1: k2 in the first range",
+	    11, p2, 1);
+	expect(st, &hub, "third enrolment with k1: k1 in the first range", 3,
+	    p1, 1);
+	expect(st, &hub, "third enrolment with k1: k3 in the first range", 3,
+	    p3, 0);
+	expect(st, &hub, "third enrolment with k1: k3 after the cut", 14, p3,
+	    0);
 	printf("# cases: %d\n", rows);
 
 	store_close(st);
