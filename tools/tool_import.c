@@ -1,11 +1,12 @@
 /*
  * minqing household import: households from a CSV file with a header row
- * (id, address, group; optional people, tags separated by ';').  The whole
- * file is checked first, so a bad line changes nothing; then the rows are
- * written in transactions of IMPORT_CHUNK entries, each with a signed
- * checkpoint.  A row whose household is already held with the same fields
- * is skipped, so that running an import again after it was cut short (a
- * kill, a full disk) finishes it; one held with other fields is an error.
+ * (id, address, group; optional people, tags separated by ';' or ',', as
+ * export writes them).  The whole file is checked first, so a bad line
+ * changes nothing; then the rows are written in transactions of
+ * IMPORT_CHUNK entries, each with a signed checkpoint.  A row whose
+ * household is already held with the same fields is skipped, so that
+ * running an import again after it was cut short (a kill, a full disk)
+ * finishes it; one held with other fields is an error.
  */
 #include "config.h"
 
@@ -180,7 +181,7 @@ row_body(struct tool *t, char **f, const int col[COL_N], const char *path,
 		tags = cJSON_AddArrayToObject(o, "tags");
 		for (p = f[col[COL_TAGS]]; p != NULL; ) {
 			item = p;
-			if ((p = strchr(p, ';')) != NULL)
+			if ((p = strpbrk(p, ";,")) != NULL)
 				*p++ = '\0';
 			if (*item != '\0')
 				cJSON_AddItemToArray(tags,

@@ -13,6 +13,10 @@ mq -d "$B" --json household list >"$T/l.json"
 expect_eq "comma inside quotes" '共和新路1号, 101室' "$(jq -r '.[0].address' "$T/l.json")"
 expect_eq "doubled quotes" 'He said "hi"' "$(jq -r '.[1].address' "$T/l.json")"
 expect_eq "tags split on ;" '["elderly-alone","low-income"]' "$(jq -c '.[0].tags' "$T/l.json")"
+# What export writes, import reads: tags joined with ','.
+printf 'id,address,group,people,tags\nH20,x,B12,1,"disabled,low-income"\n' >"$T/comma.csv"
+mq -d "$B" household import "$T/comma.csv" >/dev/null && ok "tags joined with ','" || not_ok "tags joined with ','"
+expect_eq "tags split on ," '["disabled","low-income"]' "$(mq -d "$B" --json household list | jq -c '.[] | select(.id == "zb-bs-0301:H20") | .tags')"
 expect_eq "global id kept" 'zb-bs-0301:H3' "$(jq -r '.[2].id' "$T/l.json")"
 mq -d "$B" verify >/dev/null && ok "verify after import" || not_ok "verify after import"
 
