@@ -21,7 +21,7 @@ _minqing()
 	--kind) COMPREPLY=($(compgen -W "resident-team community-branch branch-member" -- "$cur")); return ;;
 	--what) COMPREPLY=($(compgen -W "households members visits requests students donations evaluations peers" -- "$cur")); return ;;
 	--format) COMPREPLY=($(compgen -W "csv jsonl" -- "$cur")); return ;;
-	--by) COMPREPLY=($(compgen -W "node group" -- "$cur")); return ;;
+	--by) COMPREPLY=($(compgen -W "node group street" -- "$cur")); return ;;
 	--html|--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
 	if [ -z "$cmd" ]; then

@@ -96,6 +96,7 @@ enum store_status store_get_request(struct store_txn *,
 
 #define STORE_BY_NODE	0
 #define STORE_BY_GROUP	1
+#define STORE_BY_STREET	2
 #define STORE_UNIT_MAX	(STORE_ID_MAX * 2)
 
 struct store_report_row {
@@ -123,11 +124,30 @@ struct store_report {
 };
 
 /*
- * The four goals for the period, one row per node or per group.  Requests
- * belong to the period they were raised in; donations to the period of their
- * date; evaluations to the years the period touches; students are counted
- * when sponsored (since) on or before the period's end.  Caller frees with
- * store_report_free().
+ * The street office of each node, from the peer records: a node that is a
+ * street office (enrolled with a role other than branch, or that enrolled
+ * others) is its own street; any other enrolled node belongs to the node that
+ * enrolled it, so a branch the hub enrolled itself belongs to the hub; a node
+ * that no peer record names is its own street.  Caller frees with
+ * store_streets_free().  STORE_NOMEM, or the store's errors.
+ */
+struct store_streets;
+enum store_status store_streets_load(struct store_txn *,
+	    struct store_streets **out) WARN_UNUSED;
+/* The street of node: valid while both node and the streets are. */
+const char	*store_street_of(const struct store_streets *,
+		    const char *node);
+/* How many nodes belong to a street other than themselves. */
+size_t		 store_streets_grouped(const struct store_streets *);
+void		 store_streets_free(struct store_streets *);
+
+/*
+ * The four goals for the period, one row per node, per group or per street
+ * (store_street_of()); a street's row sums its nodes' rows, and its median
+ * is that of all its answered requests.  Requests belong to the period
+ * they were raised in; donations to the period of their date; evaluations to
+ * the years the period touches; students are counted when sponsored (since)
+ * on or before the period's end.  Caller frees with store_report_free().
  */
 enum store_status store_report(struct store_txn *, const struct store_query *,
 	    int by, struct store_report **out) WARN_UNUSED;

@@ -24,6 +24,7 @@ struct rep {
 	struct store_report		*r;
 	size_t				 cap;
 	struct visits			 vs;
+	struct store_streets		*streets;	/* rows by street */
 	struct daymark			*days;
 	size_t				 ndays, capdays;
 	enum store_status		 rc;
@@ -77,7 +78,10 @@ unit_of(const struct rep *p, const char *node, const char *group, char *out)
 			snprintf(out, STORE_UNIT_MAX, "%s", group);
 		else
 			snprintf(out, STORE_UNIT_MAX, "%s:%s", node, group);
-	} else
+	} else if (p->by == STORE_BY_STREET)
+		snprintf(out, STORE_UNIT_MAX, "%s", store_street_of(p->streets,
+		    node));
+	else
 		snprintf(out, STORE_UNIT_MAX, "%s", node);
 }
 
@@ -188,6 +192,7 @@ node_cb(const char *id, const char *json, size_t len, void *arg, char kind)
 	struct store_report_row	*row;
 	cJSON			*j;
 	const char		*node, *k;
+	char			 unit[STORE_UNIT_MAX];
 	int64_t			 n, year;
 	double			 score;
 	long			 day;
@@ -199,9 +204,10 @@ node_cb(const char *id, const char *json, size_t len, void *arg, char kind)
 		return 0;
 	node = json_str(j, "node") ? json_str(j, "node") : "";
 	/* Rows by group leave these to the total: they have no group. */
+	unit_of(p, node, NULL, unit);
 	if (p->by == STORE_BY_GROUP)
 		row = &p->r->total;
-	else if ((row = row_get(p, node, &ix)) == NULL) {
+	else if ((row = row_get(p, unit, &ix)) == NULL) {
 		p->rc = STORE_NOMEM;
 		cJSON_Delete(j);
 		return -1;
@@ -363,6 +369,9 @@ report_scan(struct store_txn *t, const struct store_query *q, int by,
 	snprintf(p.r->total.unit, sizeof(p.r->total.unit), "total");
 	if ((rc = visits_load(t, &p.vs)) != STORE_OK)
 		goto out;
+	if (by == STORE_BY_STREET &&
+	    (rc = store_streets_load(t, &p.streets)) != STORE_OK)
+		goto out;
 	if ((rc = store_record_foreach(t, STORE_K_HOUSEHOLD, hh_cb, &p)) !=
 	    STORE_OK || (rc = p.rc) != STORE_OK)
 		goto out;
@@ -382,6 +391,7 @@ report_scan(struct store_txn *t, const struct store_query *q, int by,
 		report_add_row(&p.r->total, &p.r->rows[i]);
 	rc = medians(&p);
 out:
+	store_streets_free(p.streets);
 	visits_free(&p.vs);
 	free(p.days);
 	if (rc != STORE_OK) {

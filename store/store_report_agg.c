@@ -1,8 +1,9 @@
 /*
  * The report from the aggregates (store_agg.c): per unit, the sums that do
  * not depend on the period, and the period's as whole years, whole months
- * and days at either end.  It equals the scan of the records in
- * store_report.c, byte for byte, for every period.
+ * and days at either end.  Rows by street add up the rows by node, with
+ * the days to answer merged so that medians stay exact.  It equals the scan
+ * of the records in store_report.c, byte for byte, for every period.
  */
 #include "config.h"
 
@@ -67,6 +68,12 @@ segments(long lo, long hi, struct seg s[3])
 	return n;
 }
 
+/* A street's row as its nodes' rows are added, with all their delays. */
+struct street_sum {
+	struct store_report_row	 row;
+	struct agg_pairs	 delays;
+};
+
 struct aggrep {
 	struct store_txn		*t;
 	const struct store_query	*q;
@@ -78,6 +85,9 @@ struct aggrep {
 	int				 year;	/* from 1 January of to */
 	MDB_cursor			*c;
 	struct agg_pairs		 delays;	/* of the total */
+	struct store_streets		*streets;	/* rows by street */
+	struct street_sum		*ss;		/* sorted by unit */
+	size_t				 nss, capss;
 };
 
 /*
@@ -216,8 +226,9 @@ row_fill(struct aggrep *a, const struct agg_val *u, const struct agg_val *v,
 
 	row->households = (uint64_t)u->c[AGG_U_HOUSEHOLDS];
 	row->requests = (uint64_t)v->c[AGG_P_REQUESTS];
+	/* Rows by street are summed from the rows by node. */
 	if (row->households == 0 && row->requests == 0 &&
-	    (a->by != STORE_BY_NODE || u->c[AGG_U_RECORDS] == 0))
+	    (a->by == STORE_BY_GROUP || u->c[AGG_U_RECORDS] == 0))
 		return 0;
 	row->visited = (uint64_t)visited;
 	row->open = (uint64_t)v->c[AGG_P_OPEN];
@@ -255,7 +266,79 @@ row_append(struct aggrep *a, const struct store_report_row *row)
 	return STORE_OK;
 }
 
-/* One row per unit of kind uk, in the order of their keys: by unit. */
+/* The sum of a street's rows, made in order when new; NULL for no memory. */
+static struct street_sum *
+street_get(struct aggrep *a, const char *unit)
+{
+	struct street_sum	*ns;
+	size_t			 lo = 0, hi = a->nss, mid, ncap;
+	int			 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(a->ss[mid].row.unit, unit)) == 0)
+			return &a->ss[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (a->nss == a->capss) {
+		ncap = a->capss ? a->capss * 2 : 16;
+		if ((ns = reallocarray(a->ss, ncap, sizeof(*ns))) == NULL)
+			return NULL;
+		a->ss = ns;
+		a->capss = ncap;
+	}
+	memmove(&a->ss[lo + 1], &a->ss[lo], (a->nss - lo) * sizeof(*a->ss));
+	memset(&a->ss[lo], 0, sizeof(*a->ss));
+	snprintf(a->ss[lo].row.unit, sizeof(a->ss[lo].row.unit), "%s", unit);
+	a->nss++;
+	return &a->ss[lo];
+}
+
+/*
+ * Adds a node's row to its street's: counts add up, and the days to answer
+ * are merged so that the street's median is exact.
+ */
+static enum store_status
+street_add(struct aggrep *a, const struct store_report_row *row,
+    const struct agg_pairs *delays)
+{
+	struct street_sum	*s;
+	enum store_status	 rc;
+	size_t			 i;
+
+	if ((s = street_get(a, store_street_of(a->streets, row->unit))) ==
+	    NULL)
+		return STORE_NOMEM;
+	report_add_row(&s->row, row);
+	for (i = 0; i < delays->n; i++)
+		if ((rc = agg_pairs_add(&s->delays, delays->v[i].k,
+		    delays->v[i].n)) != STORE_OK)
+			return rc;
+	return STORE_OK;
+}
+
+/* The streets' rows, in the order of their units. */
+static enum store_status
+street_rows(struct aggrep *a)
+{
+	enum store_status	rc;
+	size_t			i;
+
+	for (i = 0; i < a->nss; i++) {
+		a->ss[i].row.median_days = median_of(&a->ss[i].delays);
+		if ((rc = row_append(a, &a->ss[i].row)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/*
+ * One row per unit of kind uk, in the order of their keys: by unit.  Rows
+ * by street go to the sums of their streets instead.
+ */
 static enum store_status
 agg_rows(struct aggrep *a, char uk)
 {
@@ -305,7 +388,13 @@ agg_rows(struct aggrep *a, char uk)
 			    v.p[AGG_P_DELAYS].v[i].k,
 			    v.p[AGG_P_DELAYS].v[i].n)) != STORE_OK)
 				break;
-		if (rc != STORE_OK || (rc = row_append(a, &row)) != STORE_OK)
+		if (rc != STORE_OK)
+			break;
+		if (a->by == STORE_BY_STREET)
+			rc = street_add(a, &row, &v.p[AGG_P_DELAYS]);
+		else
+			rc = row_append(a, &row);
+		if (rc != STORE_OK)
 			break;
 	}
 	if (rc == STORE_OK && mrc != 0 && mrc != MDB_NOTFOUND)
@@ -373,6 +462,7 @@ agg_evals(struct aggrep *a)
 	struct store_txn	*t = a->t;
 	struct store_report_row	*row;
 	struct agg_eval		 ev;
+	const char		*unit;
 	MDB_cursor		*c;
 	MDB_val			 k, d;
 	long			 y0, y1;
@@ -396,9 +486,11 @@ agg_evals(struct aggrep *a)
 		}
 		if (ev.year < y0 || ev.year > y1 || ev.kind >= EVAL_N)
 			continue;
+		unit = a->by == STORE_BY_STREET ?
+		    store_street_of(a->streets, ev.node) : ev.node;
 		if (a->by == STORE_BY_GROUP)
 			row = &a->r->total;
-		else if (a->r->nrows == 0 || (row = bsearch(ev.node,
+		else if (a->r->nrows == 0 || (row = bsearch(unit,
 		    a->r->rows, a->r->nrows, sizeof(*row), row_cmp)) == NULL)
 			continue;
 		row->eval_sum[ev.kind] += ev.score;
@@ -433,7 +525,12 @@ agg_report(struct store_txn *t, const struct store_query *q, int by,
 		rc = store_mdb(t->st, mrc, "cursor");
 		goto out;
 	}
+	if (by == STORE_BY_STREET &&
+	    (rc = store_streets_load(t, &a.streets)) != STORE_OK)
+		goto out;
 	if ((rc = agg_rows(&a, AGG_KIND(by))) != STORE_OK)
+		goto out;
+	if (by == STORE_BY_STREET && (rc = street_rows(&a)) != STORE_OK)
 		goto out;
 	if (by == STORE_BY_GROUP && (rc = agg_total_nodes(&a)) != STORE_OK)
 		goto out;
@@ -446,6 +543,10 @@ out:
 	if (a.c != NULL)
 		mdb_cursor_close(a.c);
 	free(a.delays.v);
+	for (i = 0; i < a.nss; i++)
+		free(a.ss[i].delays.v);
+	free(a.ss);
+	store_streets_free(a.streets);
 	if (rc != STORE_OK) {
 		store_report_free(a.r);
 		return rc;

@@ -154,9 +154,12 @@ void	tool_records_print(struct tool *, char kind, size_t nfields,
 /* A field of a record state as text, into buf. */
 const char *tool_field_text(const cJSON *, const char *, char *, size_t);
 
-/* The report as one self-contained HTML page, written to path. */
+/*
+ * The report as one self-contained HTML page, written to path; by is the
+ * rows' STORE_BY_*.  On a hub with streets the streets come first.
+ */
 void	tool_report_html(struct tool *, struct store_txn *,
-	    const struct store_report *, const struct store_query *,
+	    const struct store_report *, const struct store_query *, int by,
 	    const char *path);
 
 /*

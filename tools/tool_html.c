@@ -2,7 +2,10 @@
  * minqing report --html FILE: the four goals as one self-contained HTML
  * page (no script, no font, no fetch): summary cards, coverage bars, answers
  * in time, the overdue list and how far requests climbed, drawn as inline
- * SVG.  Every outside string is escaped.  Written to FILE.new, then renamed.
+ * SVG.  On a hub whose peers fall under streets (store_street_of()), the
+ * streets' coverage, answers and table come first, and the table by node
+ * names each node's street.  Every outside string is escaped.  Written to
+ * FILE.new, then renamed.
  */
 #include "config.h"
 
@@ -138,15 +141,16 @@ cards(FILE *fp, const struct store_report *rep)
 
 /* One horizontal bar per unit: coverage. */
 static void
-coverage(FILE *fp, const struct store_report *rep)
+coverage(FILE *fp, const struct store_report *rep, const char *title,
+    const char *what)
 {
 	size_t	i;
 	int	h = (int)(rep->nrows * ROW_H + 10), w;
 	double	p;
 
-	fprintf(fp, "<h2>Visit coverage 走访覆盖</h2>\n<svg width=\"%d\" "
-	    "height=\"%d\" role=\"img\" aria-label=\"visit coverage by unit\">"
-	    "\n", LABEL_W + BAR_W + 80, h);
+	fprintf(fp, "<h2>%s</h2>\n<svg width=\"%d\" height=\"%d\" "
+	    "role=\"img\" aria-label=\"visit coverage by %s\">\n", title,
+	    LABEL_W + BAR_W + 80, h, what);
 	for (i = 0; i < rep->nrows; i++) {
 		p = pct(rep->rows[i].visited, rep->rows[i].households);
 		w = (int)(p / 100 * BAR_W);
@@ -167,7 +171,8 @@ coverage(FILE *fp, const struct store_report *rep)
 
 /* Stacked bars: in time, late, open, overdue (of the period's requests). */
 static void
-answers(FILE *fp, const struct store_report *rep)
+answers(FILE *fp, const struct store_report *rep, const char *title,
+    const char *what)
 {
 	static const char *const colours[] = { "#2e7d32", "#f9a825",
 	    "#90a4ae", "#c62828" };
@@ -179,12 +184,13 @@ answers(FILE *fp, const struct store_report *rep)
 	int				 k, x, w, h;
 
 	h = (int)(rep->nrows * ROW_H + 10);
-	fputs("<h2>Requests answered 诉求答复</h2>\n<div class=\"legend\">", fp);
+	fprintf(fp, "<h2>%s</h2>\n<div class=\"legend\">", title);
 	for (k = 0; k < 4; k++)
 		fprintf(fp, "<span style=\"background:%s\"></span>%s",
 		    colours[k], names[k]);
 	fprintf(fp, "</div>\n<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	    "aria-label=\"requests by answer\">\n", LABEL_W + BAR_W + 80, h);
+	    "aria-label=\"requests by answer, by %s\">\n", LABEL_W + BAR_W + 80,
+	    h, what);
 	for (i = 0; i < rep->nrows; i++) {
 		r = &rep->rows[i];
 		part[0] = r->answered_in_time;
@@ -268,14 +274,17 @@ overdue_cb(const struct request *r, void *arg)
 	return 0;
 }
 
+/* The rows; with streets, a column names each unit's street. */
 static void
-table(FILE *fp, const struct store_report *rep)
+table(FILE *fp, const struct store_report *rep, const char *title,
+    const struct store_streets *streets)
 {
 	const struct store_report_row	*r;
 	size_t				 i;
 
-	fputs("<h2>By unit 分项</h2>\n<table>\n<tr><th>unit</th>"
-	    "<th class=\"n\">households</th><th class=\"n\">visited</th>"
+	fprintf(fp, "<h2>%s</h2>\n<table>\n<tr><th>unit</th>%s", title,
+	    streets != NULL ? "<th>street</th>" : "");
+	fputs("<th class=\"n\">households</th><th class=\"n\">visited</th>"
 	    "<th class=\"n\">requests</th><th class=\"n\">answered</th>"
 	    "<th class=\"n\">in time</th><th class=\"n\">open</th>"
 	    "<th class=\"n\">overdue</th><th class=\"n\">median days</th>"
@@ -285,11 +294,18 @@ table(FILE *fp, const struct store_report *rep)
 		r = i < rep->nrows ? &rep->rows[i] : &rep->total;
 		fputs(i < rep->nrows ? "<tr><td>" : "<tr><th>", fp);
 		esc(fp, r->unit);
-		fprintf(fp, "%s<td class=\"n\">%llu</td><td class=\"n\">%llu"
+		fputs(i < rep->nrows ? "</td>" : "</th>", fp);
+		if (streets != NULL) {
+			fputs("<td>", fp);
+			if (i < rep->nrows)
+				esc(fp, store_street_of(streets, r->unit));
+			fputs("</td>", fp);
+		}
+		fprintf(fp, "<td class=\"n\">%llu</td><td class=\"n\">%llu"
 		    "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
 		    "<td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
-		    "<td class=\"n\">%llu</td>", i < rep->nrows ? "</td>" :
-		    "</th>", (unsigned long long)r->households,
+		    "<td class=\"n\">%llu</td>",
+		    (unsigned long long)r->households,
 		    (unsigned long long)r->visited,
 		    (unsigned long long)r->requests,
 		    (unsigned long long)r->answered,
@@ -308,12 +324,40 @@ table(FILE *fp, const struct store_report *rep)
 	fputs("</table>\n", fp);
 }
 
+/*
+ * The streets of a hub, first: NULL when no node falls under a street other
+ * than itself (a branch's store), or when the rows are by street already.
+ */
+static struct store_report *
+street_report(struct tool *t, struct store_txn *txn,
+    const struct store_query *q, int by, struct store_streets **streets)
+{
+	struct store_report	*srep = NULL;
+	enum store_status	 rc;
+
+	*streets = NULL;
+	if (by == STORE_BY_STREET)
+		return NULL;
+	if ((rc = store_streets_load(txn, streets)) != STORE_OK)
+		tool_die_store(t, rc, "report");
+	if (store_streets_grouped(*streets) == 0) {
+		store_streets_free(*streets);
+		*streets = NULL;
+		return NULL;
+	}
+	if ((rc = store_report(txn, q, STORE_BY_STREET, &srep)) != STORE_OK)
+		tool_die_store(t, rc, "report");
+	return srep;
+}
+
 void
 tool_report_html(struct tool *t, struct store_txn *txn,
-    const struct store_report *rep, const struct store_query *q,
+    const struct store_report *rep, const struct store_query *q, int by,
     const char *path)
 {
 	struct store_request_filter	 f = { STORE_REQ_OVERDUE, LADDER_SPOT };
+	struct store_report		*srep;
+	struct store_streets		*streets;
 	struct overdue			 o;
 	enum store_status		 rc;
 	char				 tmp[4200], title[256], from[11], to[11];
@@ -321,6 +365,7 @@ tool_report_html(struct tool *t, struct store_txn *txn,
 
 	store_date_format(q->from, from);
 	store_date_format(q->to, to);
+	srep = street_report(t, txn, q, by, &streets);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp))
 		tool_die(TOOL_EXIT_USAGE, "--html: path too long");
 	if ((fp = fopen(tmp, "we")) == NULL)
@@ -334,8 +379,17 @@ tool_report_html(struct tool *t, struct store_txn *txn,
 	fprintf(fp, " · %s to %s · requests answered within %ld days</p>\n",
 	    from, to, q->reply_days);
 	cards(fp, rep);
-	coverage(fp, rep);
-	answers(fp, rep);
+	if (srep != NULL) {
+		fputs("<section id=\"streets\">\n", fp);
+		coverage(fp, srep, "Visit coverage by street 各街道走访覆盖",
+		    "street");
+		answers(fp, srep, "Requests answered by street 各街道诉求答复",
+		    "street");
+		table(fp, srep, "By street 按街道", NULL);
+		fputs("</section>\n", fp);
+	}
+	coverage(fp, rep, "Visit coverage 走访覆盖", "unit");
+	answers(fp, rep, "Requests answered 诉求答复", "unit");
 	fputs("<h2>Overdue requests 逾期未复</h2>\n<table>\n<tr><th>request"
 	    "</th><th>household</th><th>category</th><th>level</th>"
 	    "<th>raised</th><th class=\"n\">days</th><th>summary</th></tr>\n",
@@ -349,7 +403,10 @@ tool_report_html(struct tool *t, struct store_txn *txn,
 		fputs("<tr><td colspan=\"7\">none</td></tr>\n", fp);
 	fputs("</table>\n", fp);
 	ladder(fp, rep);
-	table(fp, rep);
+	/* Rows by group name the group's node, not a street. */
+	table(fp, rep, "By unit 分项", by == STORE_BY_NODE ? streets : NULL);
+	store_streets_free(streets);
+	store_report_free(srep);
 	fputs("<p class=\"period\">made by minqing " PACKAGE_VERSION
 	    "</p>\n</body>\n</html>\n", fp);
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0 ||

@@ -41,8 +41,8 @@ const struct tool_cmd tool_cmds[] = {
 	    "[--date D] --from WHO | donation list" },
 	{ "eval", tool_eval, "eval add --year Y --kind K --subject S --score N "
 	    "[--note T] | eval list" },
-	{ "report", tool_report, "report [--from D] [--to D] [--by node|group] "
-	    "[--html FILE]" },
+	{ "report", tool_report, "report [--from D] [--to D] "
+	    "[--by node|group|street] [--html FILE]" },
 	{ "export", tool_export, "export --what households|members|visits|"
 	    "requests|students|donations|evaluations|peers --format csv|jsonl" },
 	{ "log", tool_log, "log [LOG] [--after N] [--batch]" },

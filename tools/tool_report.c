@@ -1,6 +1,7 @@
 /*
- * minqing report: the four goals for a period, by node or by group, as an
- * aligned table or as JSON.  The definitions live in store/store_report.c.
+ * minqing report: the four goals for a period, by node, by group or by
+ * street, as an aligned table or as JSON.  The definitions live in
+ * store/store_report.c, and what a street is in store/store_street.c.
  */
 #include "config.h"
 
@@ -165,6 +166,7 @@ print_text(const struct store_report *rep, const char *from, const char *to)
 int
 tool_report(struct tool *t, int argc, char **argv)
 {
+	static const char *const by_name[] = { "node", "group", "street" };
 	static const struct option longopts[] = {
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
@@ -195,9 +197,11 @@ tool_report(struct tool *t, int argc, char **argv)
 				by = STORE_BY_NODE;
 			else if (strcmp(optarg, "group") == 0)
 				by = STORE_BY_GROUP;
+			else if (strcmp(optarg, "street") == 0)
+				by = STORE_BY_STREET;
 			else
 				tool_die(TOOL_EXIT_USAGE, "--by: \"%s\" is not "
-				    "node or group", optarg);
+				    "node, group or street", optarg);
 		}
 	}
 	if (optind != argc)
@@ -209,10 +213,14 @@ tool_report(struct tool *t, int argc, char **argv)
 	if ((rc = store_report(txn, &q, by, &rep)) != STORE_OK)
 		tool_die_store(t, rc, "report");
 	if (html != NULL) {
-		tool_report_html(t, txn, rep, &q, html);
+		tool_report_html(t, txn, rep, &q, by, html);
 		store_txn_abort(txn);
 		store_report_free(rep);
-		if (!t->json)
+		if (t->json) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "file", html);
+			tool_print_json(o);
+		} else
 			printf("report written to %s\n", html);
 		return 0;
 	}
@@ -223,8 +231,7 @@ tool_report(struct tool *t, int argc, char **argv)
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "from", fromd);
 		cJSON_AddStringToObject(o, "to", tod);
-		cJSON_AddStringToObject(o, "by", by == STORE_BY_NODE ? "node" :
-		    "group");
+		cJSON_AddStringToObject(o, "by", by_name[by]);
 		cJSON_AddNumberToObject(o, "reply_days", (double)q.reply_days);
 		if (!tool_csv_mode) {
 			print_json_rows(o, rep);

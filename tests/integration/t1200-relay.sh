@@ -35,6 +35,23 @@ check "the district verifies x's log end to end" mq -d "$D" verify
 mq -d "$D" --json report >"$T/r.json"
 expect_eq "district report by node" '["zb-x","zb-y"]' "$(jq -c '[.rows[].unit]' "$T/r.json")"
 expect_eq "district sees both requests" 2 "$(jq .total.requests "$T/r.json")"
+# By street: x and y were enrolled by the street office, in its log.
+mq -d "$D" household add H2 --address "共和新路2号" --group D1 >/dev/null
+mq -d "$D" --json report >"$T/r.json"
+mq -d "$D" --json report --by street >"$T/s.json"
+expect_eq "by street says so" street "$(jq -r .by "$T/s.json")"
+expect_eq "district report by street" '["zb-district","zb-street"]' "$(jq -c '[.rows[].unit]' "$T/s.json")"
+expect_eq "the street's households are its branches'" \
+    "$(jq '[.rows[] | select(.unit == "zb-x" or .unit == "zb-y") | .households] | add' "$T/r.json")" \
+    "$(jq '.rows[] | select(.unit == "zb-street") | .households' "$T/s.json")"
+expect_eq "the street's requests are its branches'" 2 "$(jq '.rows[] | select(.unit == "zb-street") | .requests' "$T/s.json")"
+expect_eq "the hub's own records under its id" 1 "$(jq '.rows[] | select(.unit == "zb-district") | .households' "$T/s.json")"
+expect_eq "same total by street" "$(jq -c .total "$T/r.json")" "$(jq -c .total "$T/s.json")"
+expect_eq "the street office: one street, its own" '["zb-street"]' "$(mq -d "$S" --json report --by street | jq -c '[.rows[].unit]')"
+check "district report --html" mq -d "$D" --json report --html "$T/d.html"
+expect_eq "--json names the file" "{\"file\":\"$T/d.html\"}" "$(cat "$T/out")"
+grep -q '<section id="streets">' "$T/d.html" && ok "the page has the streets" || not_ok "the page has the streets"
+grep -q '<td>zb-x</td><td>zb-street</td>' "$T/d.html" && ok "x listed under its street" || not_ok "x listed under its street"
 
 # The district answers x; the answer comes down through the street.
 check "district escalation decision" mq -d "$D" request escalate zb-x-R1 --to district

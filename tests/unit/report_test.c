@@ -3,10 +3,13 @@
  * same households, visits and requests from several nodes, out of order,
  * with conflicts, are put into stores in several orders of arrival (so that
  * records are folded again when an earlier entry comes late), then a few
- * entries of the node's own are appended strictly.  For many periods, days
- * and deadlines, by node and by group, the report from the aggregates must
- * equal the scan of the records (MINQING_REPORT_SCAN=1) field for field,
- * and every order must give the same report.
+ * entries of the node's own are appended strictly.  Some entries enrol
+ * peers, branches and relays, so that nodes fall under streets.  For many
+ * periods, days and deadlines, by node, by group and by street, the report
+ * from the aggregates must equal the scan of the records
+ * (MINQING_REPORT_SCAN=1) field for field, every order must give the same
+ * report, and the streets' rows must add up to the nodes'.  A fixed store
+ * checks which street each node falls under.
  *
  * "report_test SEED" runs one seed; without one, a fixed set.
  */
@@ -23,8 +26,11 @@
 
 #define NLOGS		4
 #define PER_LOG		220
+#define NPEER		6	/* peer.enroll entries in each log, besides */
+#define LOG_LINES	(PER_LOG + NPEER)
 #define NORDERS		4
 #define LINE_MAX	2048
+#define PEER_KEY	"nY/jwebKt/3LpT1fbC93Sij5jZTzIrKUhXdkLxGNmWY="
 
 static const char *const logs[NLOGS] = { "a/main", "b/main", "c/main",
     "d/main" };
@@ -36,15 +42,43 @@ struct line {
 	uint64_t hlc;
 };
 
-static uint64_t	rng;
+static uint64_t	rng, prng;
+
+static uint32_t
+xorshift(uint64_t *x, uint32_t n)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)((*x >> 11) % n);
+}
 
 static uint32_t
 rnd(uint32_t n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)((rng >> 11) % n);
+	return xorshift(&rng, n);
+}
+
+/*
+ * The peers have their own stream, so that the other records, and the
+ * periods asked, are those of the same seed without peers.
+ */
+static uint32_t
+prnd(uint32_t n)
+{
+	return xorshift(&prng, n);
+}
+
+/* Enrols one of a few nodes, as a branch or as a relay (a street). */
+static const char *
+peer_body(char *out, size_t len)
+{
+	static const char *const peers[] = { "a", "b", "c", "d", "e", "f" };
+	static const char *const roles[] = { "branch", "branch", "relay" };
+
+	snprintf(out, len, "{\"node\":\"%s\",\"key\":\"%s\",\"role\":"
+	    "\"%s\"}", peers[prnd(6)], PEER_KEY, roles[prnd(3)]);
+	return "peer.enroll";
 }
 
 static void
@@ -68,6 +102,7 @@ random_body(char *out, size_t len)
 	    "withdrawn" };
 	static const char *const kinds[] = { "resident-team",
 	    "community-branch", "branch-member", "resident-team" };
+
 	char		 d[11];
 	uint32_t	 r = rnd(100);
 
@@ -143,7 +178,10 @@ random_body(char *out, size_t len)
 	return "evaluation.add";
 }
 
-/* NLOGS chains of PER_LOG entries, each log's clock rising at random. */
+/*
+ * NLOGS chains of LOG_LINES entries, each log's clock rising at random:
+ * PER_LOG random records and NPEER enrolments among them.
+ */
 static struct line *
 make_lines(void)
 {
@@ -152,28 +190,36 @@ make_lines(void)
 	char		 prev[65], body[1024], at[32], d[11], buf[LINE_MAX];
 	const char	*type;
 	uint64_t	 hlc;
-	int		 l, i, n;
+	int		 l, i, n, npeer;
 
-	if ((ls = calloc(NLOGS * PER_LOG, sizeof(*ls))) == NULL)
+	if ((ls = calloc(NLOGS * LOG_LINES, sizeof(*ls))) == NULL)
 		exit(99);
 	for (l = 0; l < NLOGS; l++) {
 		hlc = 1750000000000000ULL + rnd(1000000);
 		memset(prev, '0', 64);
 		prev[64] = '\0';
-		for (i = 0; i < PER_LOG; i++) {
-			type = random_body(body, sizeof(body));
-			hlc += 1 + rnd(5000000);
-			rnd_date(d);
+		for (i = npeer = 0; i < LOG_LINES; i++) {
+			if (prnd((uint32_t)(LOG_LINES - i)) <
+			    (uint32_t)(NPEER - npeer)) {
+				type = peer_body(body, sizeof(body));
+				hlc += 1 + prnd(5000000);
+				snprintf(d, sizeof(d), "2025-06-01");
+				npeer++;
+			} else {
+				type = random_body(body, sizeof(body));
+				hlc += 1 + rnd(5000000);
+				rnd_date(d);
+			}
 			snprintf(at, sizeof(at), "%sT10:00:00.000Z", d);
 			n = snprintf(buf, sizeof(buf), "{\"v\":1,\"log\":"
 			    "\"%s\",\"seq\":%d,\"prev\":\"%s\",\"hlc\":"
 			    "%" PRIu64 ",\"at\":\"%s\",\"type\":\"%s\","
 			    "\"by\":\"m1\",\"body\":%s}", logs[l], i + 1,
 			    prev, hlc, at, type, body);
-			ls[l * PER_LOG + i].p = strdup(buf);
-			ls[l * PER_LOG + i].len = (size_t)n;
-			ls[l * PER_LOG + i].log = l;
-			ls[l * PER_LOG + i].hlc = hlc;
+			ls[l * LOG_LINES + i].p = strdup(buf);
+			ls[l * LOG_LINES + i].len = (size_t)n;
+			ls[l * LOG_LINES + i].log = l;
+			ls[l * LOG_LINES + i].hlc = hlc;
 			store_hash(buf, (size_t)n, head);
 			store_hash_hex(head, prev);
 		}
@@ -220,21 +266,21 @@ make_order(struct line *ls, int how, struct line **out)
 	int	l;
 
 	if (how == 3) {
-		for (i = 0; i < NLOGS * PER_LOG; i++)
+		for (i = 0; i < NLOGS * LOG_LINES; i++)
 			out[i] = &ls[i];
-		qsort(out, NLOGS * PER_LOG, sizeof(*out), hlc_cmp);
+		qsort(out, NLOGS * LOG_LINES, sizeof(*out), hlc_cmp);
 		return;
 	}
-	while (n < NLOGS * PER_LOG) {
+	while (n < NLOGS * LOG_LINES) {
 		if (how == 0)
-			l = (int)(n / PER_LOG);
+			l = (int)(n / LOG_LINES);
 		else if (how == 1)
-			l = NLOGS - 1 - (int)(n / PER_LOG);
+			l = NLOGS - 1 - (int)(n / LOG_LINES);
 		else
 			do
 				l = (int)rnd(NLOGS);
-			while (pos[l] == PER_LOG);
-		out[n++] = &ls[l * PER_LOG + pos[l]++];
+			while (pos[l] == LOG_LINES);
+		out[n++] = &ls[l * LOG_LINES + pos[l]++];
 	}
 }
 
@@ -321,17 +367,48 @@ random_query(int i, struct store_query *q)
 	q->reply_days = i % 4 == 0 ? 7 : 30;
 }
 
+static int	grouped;	/* periods whose streets merged nodes */
+
+/* The streets' rows add up to the nodes': the totals agree. */
+static int
+streets_add_up(const struct store_report *node,
+    const struct store_report *street)
+{
+	const struct store_report_row	*a = &node->total, *b = &street->total;
+	uint64_t			 hh = 0;
+	size_t				 i;
+	int				 k;
+
+	for (i = 0; i < street->nrows; i++)
+		hh += street->rows[i].households;
+	if (hh != a->households || a->visited != b->visited ||
+	    a->requests != b->requests || a->answered != b->answered ||
+	    a->answered_in_time != b->answered_in_time || a->open != b->open ||
+	    a->overdue != b->overdue || a->median_days != b->median_days ||
+	    a->students != b->students || a->donations != b->donations ||
+	    a->donations_fen != b->donations_fen ||
+	    street->nrows > node->nrows)
+		return 0;
+	for (k = 0; k < LADDER_N; k++)
+		if (a->escalated[k] != b->escalated[k])
+			return 0;
+	for (k = 0; k < EVAL_N; k++)
+		if (a->eval_count[k] != b->eval_count[k])
+			return 0;
+	return 1;
+}
+
 static void
 compare(struct store *st[NORDERS], int nst, int seed)
 {
-	struct store_report	*agg, *scan, *other;
+	struct store_report	*agg, *scan, *other, *bynode = NULL;
 	struct store_query	 q;
 	int			 i, by, s, ok;
 
 	for (i = 0; i < 40; i++) {
 		memset(&q, 0, sizeof(q));
 		random_query(i, &q);
-		for (by = STORE_BY_NODE; by <= STORE_BY_GROUP; by++) {
+		for (by = STORE_BY_NODE; by <= STORE_BY_STREET; by++) {
 			agg = report(st[0], &q, by, 0);
 			scan = report(st[0], &q, by, 1);
 			CHECK(agg != NULL && scan != NULL);
@@ -349,29 +426,137 @@ compare(struct store *st[NORDERS], int nst, int seed)
 				    other));
 				store_report_free(other);
 			}
-			store_report_free(agg);
+			if (by == STORE_BY_STREET) {
+				ok = streets_add_up(bynode, agg);
+				CHECK(ok);
+				if (!ok)
+					fprintf(stderr, "seed %d period %d: "
+					    "the streets do not add up\n",
+					    seed, i);
+				grouped += agg->nrows < bynode->nrows;
+			}
+			if (by == STORE_BY_NODE) {
+				store_report_free(bynode);
+				bynode = agg;
+			} else
+				store_report_free(agg);
 			store_report_free(scan);
 		}
 	}
+	store_report_free(bynode);
+}
+
+struct fixed {
+	const char	*log, *type, *body;
+};
+
+static enum store_status
+fixed_cb(struct store_txn *t, void *arg)
+{
+	const struct fixed	*f;
+	enum store_status	 rc;
+
+	for (f = arg; f->log != NULL; f++)
+		if ((rc = store_append(t, f->log, f->type, "m1", f->body,
+		    NULL)) != STORE_OK) {
+			fprintf(stderr, "%s %s: %s\n", f->log, f->type,
+			    store_errmsg(store_txn_store(t)));
+			return rc;
+		}
+	return STORE_OK;
+}
+
+#define ENROL(log, node, role) { log, "peer.enroll", "{\"node\":\"" node \
+	"\",\"key\":\"" PEER_KEY "\",\"role\":\"" role "\"}" }
+#define HH(log, id) { log, "household.add", "{\"id\":\"" id "\"," \
+	"\"address\":\"路1号\",\"group\":\"G1\"}" }
+
+/*
+ * A district hub enrols streets s1 and s3 and branch b0, and s2 as a
+ * branch; s1 enrols b1 and b2, s2 enrols b3.  s2 enrolled someone: a street
+ * too; s3 enrolled no one yet, but it is a relay.
+ */
+static void
+streets_fixed(void)
+{
+	static const struct fixed	 f[] = {
+		ENROL("hub/main", "s1", "relay"),
+		ENROL("hub/main", "b0", "branch"),
+		ENROL("hub/main", "s2", "branch"),
+		ENROL("hub/main", "s3", "relay"),
+		ENROL("s1/main", "b1", "branch"),
+		ENROL("s1/main", "b2", "branch"),
+		ENROL("s2/main", "b3", "branch"),
+		HH("hub/main", "hub:H1"), HH("b0/main", "b0:H1"),
+		HH("b1/main", "b1:H1"), HH("b2/main", "b2:H1"),
+		HH("b2/main", "b2:H2"), HH("b3/main", "b3:H1"),
+		HH("s3/main", "s3:H1"),
+		{ NULL, NULL, NULL }
+	};
+	static const char *const want[][2] = {
+		{ "b0", "hub" }, { "b1", "s1" }, { "b2", "s1" },
+		{ "b3", "s2" }, { "s1", "s1" }, { "s2", "s2" },
+		{ "s3", "s3" }, { "hub", "hub" }, { "zz", "zz" },
+	};
+	struct store		*st = NULL;
+	struct store_txn	*t;
+	struct store_streets	*ss = NULL;
+	struct store_report	*r;
+	struct store_query	 q;
+	char			*dir = test_tmpdir();
+	size_t			 i;
+	int			 scan;
+
+	CHECK_RC(store_open(dir, STORE_CREATE, &st), STORE_OK);
+	CHECK_RC(store_write(st, fixed_cb, (void *)f), STORE_OK);
+	CHECK_RC(store_read_begin(st, &t), STORE_OK);
+	CHECK_RC(store_streets_load(t, &ss), STORE_OK);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CHECK(strcmp(store_street_of(ss, want[i][0]), want[i][1]) == 0);
+	CHECK(store_streets_grouped(ss) == 4);
+	store_streets_free(ss);
+	store_txn_abort(t);
+	memset(&q, 0, sizeof(q));
+	q.from = store_date_parse("2026-01-01");
+	q.to = q.today = store_date_parse("2026-12-31");
+	q.reply_days = 30;
+	for (scan = 0; scan <= 1; scan++) {
+		r = report(st, &q, STORE_BY_STREET, scan);
+		CHECK(r != NULL && r->nrows == 4);
+		if (r == NULL || r->nrows != 4)
+			continue;
+		CHECK(strcmp(r->rows[0].unit, "hub") == 0 &&
+		    r->rows[0].households == 2);
+		CHECK(strcmp(r->rows[1].unit, "s1") == 0 &&
+		    r->rows[1].households == 3);
+		CHECK(strcmp(r->rows[2].unit, "s2") == 0 &&
+		    r->rows[2].households == 1);
+		CHECK(strcmp(r->rows[3].unit, "s3") == 0 &&
+		    r->rows[3].households == 1);
+		store_report_free(r);
+	}
+	store_close(st);
+	test_rmdir(dir);
 }
 
 static void
 run(int seed)
 {
 	struct store	*st[NORDERS] = { NULL };
-	struct line	*ls, *order[NLOGS * PER_LOG];
+	struct line	*ls, *order[NLOGS * LOG_LINES];
 	struct feed	 f;
 	char		*dir[NORDERS];
 	int		 o, i;
 
 	rng = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)seed * 0x100000001b3ULL);
+	prng = 0xd1b54a32d192ed03ULL ^ ((uint64_t)seed * 0x100000001b3ULL);
 	ls = make_lines();
 	for (o = 0; o < NORDERS; o++) {
 		dir[o] = test_tmpdir();
 		CHECK_RC(store_open(dir[o], STORE_CREATE, &st[o]), STORE_OK);
 		make_order(ls, o, order);
 		f.order = order;
-		f.n = NLOGS * PER_LOG;
+		f.n = NLOGS * LOG_LINES;
 		for (f.next = 0; f.next < f.n; f.next += 7)
 			CHECK_RC(store_write(st[o], feed_cb, &f), STORE_OK);
 	}
@@ -383,7 +568,7 @@ run(int seed)
 		store_close(st[o]);
 		test_rmdir(dir[o]);
 	}
-	for (i = 0; i < NLOGS * PER_LOG; i++)
+	for (i = 0; i < NLOGS * LOG_LINES; i++)
 		free(ls[i].p);
 	free(ls);
 }
@@ -393,11 +578,14 @@ main(int argc, char *argv[])
 {
 	int	seed;
 
+	streets_fixed();
 	if (argc > 1) {
 		run((int)strtol(argv[1], NULL, 10));
 		return test_done("report_test");
 	}
 	for (seed = 1; seed <= 12; seed++)
 		run(seed);
+	/* The random stores must put nodes under streets to test them. */
+	CHECK(grouped > 0);
 	return test_done("report_test");
 }
