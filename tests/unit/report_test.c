@@ -309,6 +309,35 @@ rows_equal(const struct store_report_row *a, const struct store_report_row *b)
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
+static void
+row_dump(const char *what, const struct store_report_row *r)
+{
+	fprintf(stderr, "  %s %s: hh %llu vis %llu req %llu ans %llu "
+	    "int %llu open %llu od %llu med %.1f stu %llu don %llu/%llu\n",
+	    what, r->unit, (unsigned long long)r->households,
+	    (unsigned long long)r->visited, (unsigned long long)r->requests,
+	    (unsigned long long)r->answered,
+	    (unsigned long long)r->answered_in_time,
+	    (unsigned long long)r->open, (unsigned long long)r->overdue,
+	    r->median_days, (unsigned long long)r->students,
+	    (unsigned long long)r->donations,
+	    (unsigned long long)r->donations_fen);
+}
+
+static void
+reports_dump(const struct store_report *a, const struct store_report *b)
+{
+	size_t	i;
+
+	for (i = 0; i < a->nrows && i < b->nrows; i++)
+		if (!rows_equal(&a->rows[i], &b->rows[i])) {
+			row_dump("a", &a->rows[i]);
+			row_dump("b", &b->rows[i]);
+		}
+	row_dump("a total", &a->total);
+	row_dump("b total", &b->total);
+}
+
 static int
 reports_equal(const struct store_report *a, const struct store_report *b)
 {
@@ -416,10 +445,12 @@ compare(struct store *st[NORDERS], int nst, int seed)
 				return;
 			ok = reports_equal(agg, scan);
 			CHECK(ok);
-			if (!ok)
+			if (!ok) {
 				fprintf(stderr, "seed %d period %d by %d: the "
 				    "aggregates differ from the scan\n", seed,
 				    i, by);
+				reports_dump(agg, scan);
+			}
 			for (s = 1; s < nst; s++) {
 				other = report(st[s], &q, by, 0);
 				CHECK(other != NULL && reports_equal(agg,
