@@ -2,7 +2,7 @@
 # report --html: one self-contained page (no script, no fetch), every
 # outside string escaped; rendered by headless Chromium without console
 # errors.  On a district fed through a street office, the page has the
-# streets too.  MINQING_SCREENSHOT=FILE keeps the picture.
+# streets too.  MINQING_SCREENSHOT=DIR keeps the pictures.
 . "$(dirname "$0")/lib.sh"
 export MINQING_TODAY=2026-11-30
 B=$T/b
@@ -98,5 +98,9 @@ render() {
 }
 render "$H" report
 [ -n "$DH" ] && render "$DH" district
-[ -n "${MINQING_SCREENSHOT:-}" ] && cp "$T/report.png" "$MINQING_SCREENSHOT"
+# MINQING_SCREENSHOT=DIR keeps the pictures the README shows.
+if [ -n "${MINQING_SCREENSHOT:-}" ]; then
+	cp "$T/report.png" "$MINQING_SCREENSHOT/report.png"
+	[ -n "$DH" ] && cp "$T/district.png" "$MINQING_SCREENSHOT/report-district.png"
+fi
 finish
