@@ -109,7 +109,7 @@ struct store_report_row {
 	uint64_t	 open;
 	uint64_t	 overdue;
 	uint64_t	 escalated[LADDER_N];	/* by highest level reached */
-	double		 median_days;		/* -1 when nothing answered */
+	double		 median_days;		/* of the answered; none if 0 */
 	uint64_t	 students;
 	uint64_t	 donations_fen;
 	uint64_t	 donations;

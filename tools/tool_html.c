@@ -312,7 +312,7 @@ table(FILE *fp, const struct store_report *rep, const char *title,
 		    (unsigned long long)r->answered_in_time,
 		    (unsigned long long)r->open,
 		    (unsigned long long)r->overdue);
-		if (r->median_days >= 0)
+		if (r->answered > 0)
 			fprintf(fp, "<td class=\"n\">%.1f</td>", r->median_days);
 		else
 			fputs("<td class=\"n\">-</td>", fp);

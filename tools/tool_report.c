@@ -37,7 +37,7 @@ row_json(const struct store_report_row *r)
 	    (double)r->answered_in_time);
 	cJSON_AddNumberToObject(o, "open", (double)r->open);
 	cJSON_AddNumberToObject(o, "overdue", (double)r->overdue);
-	if (r->median_days >= 0)
+	if (r->answered > 0)
 		cJSON_AddNumberToObject(o, "median_days_to_answer",
 		    r->median_days);
 	else
@@ -112,7 +112,7 @@ row_cells(const struct store_report_row *r, char cells[12][STORE_UNIT_MAX])
 	snprintf(cells[6], 48, "%llu", (unsigned long long)r->answered_in_time);
 	snprintf(cells[7], 48, "%llu", (unsigned long long)r->open);
 	snprintf(cells[8], 48, "%llu", (unsigned long long)r->overdue);
-	if (r->median_days >= 0)
+	if (r->answered > 0)
 		snprintf(cells[9], 48, "%.1f", r->median_days);
 	else
 		snprintf(cells[9], 48, "-");
