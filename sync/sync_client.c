@@ -564,6 +564,22 @@ ack_put(const struct sync_node *me, const char *log, uint64_t have)
 	    SYNC_IO;
 }
 
+/* The seq up to which the upstream acknowledged log; 0 if none. */
+static uint64_t
+ack_get(const struct sync_node *me, const char *log)
+{
+	struct store_txn	*t;
+	char			 key[STORE_LOG_MAX + 8];
+	uint64_t		 v = 0;
+
+	snprintf(key, sizeof(key), "ack:%s", log);
+	if (store_read_begin(me->st, &t) != STORE_OK)
+		return 0;
+	(void)sync_meta_u64(t, key, &v);
+	store_txn_abort(t);
+	return v;
+}
+
 struct cycle {
 	int			 unreachable;	/* a request got no answer */
 	struct sync_client	*c;
@@ -593,7 +609,7 @@ push_log(struct cycle *cy, const struct store_loginfo *li)
 	uint64_t		 have, end, got, hub_ms, t0;
 	cJSON			*j;
 	enum sync_status	 rc;
-	int			 round;
+	int			 round, own;
 
 	snprintf(target, sizeof(target), "/v1/logs/%s", li->name);
 	if ((rc = request(c, cy->me, "GET", target, NULL, 0, 0, msg,
@@ -612,6 +628,27 @@ push_log(struct cycle *cy, const struct store_loginfo *li)
 		http_error(c, target, msg, sizeof(msg));
 		cycle_error(cy, msg);
 		return SYNC_BADMSG;
+	}
+	own = strncmp(li->name, cy->me->node, strlen(cy->me->node)) == 0 &&
+	    li->name[strlen(cy->me->node)] == '/';
+	if (own && have > li->seq) {
+		/* Entries of ours that we no longer hold: an old copy. */
+		snprintf(msg, sizeof(msg), "%s: the upstream holds %" PRIu64
+		    " entries of it, this store only %" PRIu64 " (restored "
+		    "from an older copy?); new entries would fork the log",
+		    li->name, have, li->seq);
+		cycle_error(cy, msg);
+		return SYNC_BADMSG;
+	}
+	if (have == li->seq && have > 0 && ack_get(cy->me, li->name) < have) {
+		/*
+		 * The upstream holds as many entries as we do, but never
+		 * acknowledged them (its answer was lost, or they reached it
+		 * another way): send the last one again.  Its receipt marks
+		 * them delivered, or its 409 says the entries it holds are
+		 * not ours.
+		 */
+		have--;
 	}
 	for (round = 0; round < PUSH_ROUNDS && have < li->seq; round++) {
 		msg[0] = '\0';

@@ -145,6 +145,30 @@ grep -q "^skipped       1 entry kept but not applied" "$T/st.txt" && grep -q "^ 
     ok "hub sync status: skipped, in words" || { not_ok "hub sync status: skipped, in words"; sed 's/^/# /' "$T/st.txt"; }
 expect_eq "a branch with nothing skipped says 0" "0 []" "$(mq -d "$A" --json sync status | jq -c '[.skipped, .skipped_entries] | "\(.[0]) \(.[1])"' | tr -d '"')"
 
+# 4b. b's copies: one taken before the hub's answer came (the hub holds
+# what it holds, the acknowledgement is lost), one older than what the hub
+# holds, and one that writes another entry at the same seq (a fork of the
+# same length).
+check "b: upstream set" mq -d "$B" upstream set "$URL" --key "$HK" --cacert "$CA"
+mq -d "$B" household add H1 --address "Hutai Rd 1" --group G1 >/dev/null
+cp -a "$B" "$T/b-old"
+mq -d "$B" household add H2 --address "Hutai Rd 2" --group G1 >/dev/null
+cp -a "$B" "$T/b-lost"
+check "b pushes 2" mq -d "$B" sync now
+expect_eq "b: pending 0, the hub holds 2" "0 2" "$(pending "$B") $(have b/main)"
+expect_eq "the copy whose acknowledgement was lost: pending 2" 2 "$(pending "$T/b-lost")"
+check "the copy: sync now asks the hub again" mq -d "$T/b-lost" sync now
+expect_eq "the copy: the hub's receipt marks both delivered" "0 2" "$(pending "$T/b-lost") $(have b/main)"
+fails_with "the older copy: told the hub holds more" 1 "b/main: the upstream holds 2 entries of it, this store only 1" mq -d "$T/b-old" sync now
+expect_eq "the older copy: nothing marked delivered" 1 "$(pending "$T/b-old")"
+expect_eq "the older copy: the hub still holds 2" 2 "$(have b/main)"
+cp -a "$B" "$T/b-fork"
+mq -d "$B" household add H3 --address "Hutai Rd 3" --group G1 >/dev/null
+mq -d "$T/b-fork" household add H3 --address "Elsewhere 3" --group G1 >/dev/null
+check "b pushes 3" mq -d "$B" sync now
+fails_with "a fork of the same length is found, not passed over" 1 "sync: .*fork" mq -d "$T/b-fork" sync now
+expect_eq "the fork: nothing marked delivered" 1 "$(pending "$T/b-fork")"
+
 # 5. A fork: a copy of a's folder writes another history.  The hub logs a
 # warning naming the log and seq, and sync status lists the frozen log.
 expect_eq "before the fork: nothing frozen" "[]" "$(jq -c .frozen "$T/st.json")"
@@ -157,7 +181,7 @@ fails_with "the copy's seq 6 does not chain onto the hub's 5: a fork" 1 "sync: .
 expect_eq "the copy: nothing marked delivered" 2 "$(pending "$T/a2")"
 grep -q "^warning: a/main: fork found at seq 6" "$H/daemon.log" &&
     ok "the hub's log warns of the fork, naming log and seq" || { not_ok "the hub's log warns of the fork"; tail -5 "$H/daemon.log" | sed 's/^/# /'; }
-expect_eq "hub sync status --json: a/main frozen at 5" '[{"log":"a/main","have":5}]' "$(mq -d "$H" --json sync status | jq -c .frozen)"
+expect_eq "hub sync status --json: a/main frozen at 5, b/main at 3" '[{"log":"a/main","have":5},{"log":"b/main","have":3}]' "$(mq -d "$H" --json sync status | jq -c .frozen)"
 mq -d "$H" sync status | grep -q "^frozen        a/main at seq 5 (a fork was proven" &&
     ok "hub sync status: the frozen log, in words" || not_ok "hub sync status: the frozen log, in words"
 mq -d "$A" household add H7 --address "Gonghe Rd 7" --group G1 >/dev/null
