@@ -61,7 +61,7 @@ donation_add(struct tool *t, int argc, char **argv)
 		tool_usage("donation", TOOL_EXIT_USAGE);
 	fen = amount_arg(amount);
 	if (date != NULL)
-		(void)tool_date_past("--date", date);
+		(void)tool_date("--date", date);
 	tool_open(t, 1);
 	tool_qualify(t, student, 0, sid);
 	e.body = cJSON_CreateObject();

@@ -54,7 +54,7 @@ parse(struct tool *t, int argc, char **argv, struct reqargs *a)
 	if (optind + 1 != argc)
 		tool_usage("request", TOOL_EXIT_USAGE);
 	if (a->date != NULL)
-		(void)tool_date_past("--date", a->date);
+		(void)tool_date("--date", a->date);
 }
 
 /* Options that the form does not take are a usage error. */

@@ -173,21 +173,6 @@ tool_date(const char *what, const char *s)
 	return d;
 }
 
-/* A date that has come: not after today (MINQING_TODAY, else the clock). */
-long
-tool_date_past(const char *what, const char *s)
-{
-	long	d = tool_date(what, s), now = local_today();
-	char	today[11];
-
-	if (d > now) {
-		store_date_format(now, today);
-		tool_die(TOOL_EXIT_USAGE, "%s: %s is after today (%s)", what,
-		    s, today);
-	}
-	return d;
-}
-
 const char *
 tool_text(const char *what, const char *s)
 {

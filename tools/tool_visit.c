@@ -46,7 +46,7 @@ visit_add(struct tool *t, int argc, char **argv)
 	if (optind + 1 != argc || team == NULL)
 		tool_usage("visit", TOOL_EXIT_USAGE);
 	if (date != NULL)
-		(void)tool_date_past("--date", date);
+		(void)tool_date("--date", date);
 	if (strcmp(outcome, "met") != 0 && strcmp(outcome, "absent") != 0 &&
 	    strcmp(outcome, "declined") != 0)
 		tool_die(TOOL_EXIT_USAGE, "--outcome: \"%s\" is not met, absent "
