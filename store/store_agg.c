@@ -80,6 +80,7 @@ agg_val_free(struct agg_val *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* Whether v has no sums: a year's last day is not one. */
 static int
 val_zero(const struct agg_val *v)
 {
@@ -304,18 +305,21 @@ agg_batch_slot(struct agg_batch *b, const unsigned char *key, size_t klen)
 
 /*
  * Reads, changes and writes back (or deletes, when all is 0) each key,
- * through one cursor: the write goes where the read found the key.  The
- * batch is empty afterwards.
+ * through one cursor: the write goes where the read found the key.  A
+ * change may be a year's later last day alone (a visited point moved
+ * within the year): it is written too, or the year would answer for days
+ * it does not hold.  The batch is empty afterwards.
  */
 enum store_status
 agg_batch_flush(struct agg_batch *b)
 {
 	struct store_txn	*t = b->t;
 	struct store_buf	 buf = STORE_BUF_INIT;
-	struct agg_val		 v;
+	struct agg_val		 v, *ch;
 	MDB_cursor		*c;
 	MDB_val			 k, d;
 	enum store_status	 rc = STORE_OK;
+	int64_t			 maxday;
 	size_t			 i;
 	int			 mrc;
 
@@ -325,7 +329,8 @@ agg_batch_flush(struct agg_batch *b)
 		return store_mdb(t->st, mrc, "cursor");
 	memset(&v, 0, sizeof(v));
 	for (i = 0; i < b->n && rc == STORE_OK; i++) {
-		if (val_zero(&b->c[i]->d))
+		ch = &b->c[i]->d;
+		if (val_zero(ch) && ch->c[AGG_P_MAXDAY] == 0)
 			continue;
 		agg_val_free(&v);
 		k.mv_data = b->c[i]->key;
@@ -342,7 +347,8 @@ agg_batch_flush(struct agg_batch *b)
 			rc = store_mdb(t->st, mrc, "aggregate");
 			break;
 		}
-		if ((rc = val_add(&v, &b->c[i]->d, 1)) != STORE_OK)
+		maxday = v.c[AGG_P_MAXDAY];
+		if ((rc = val_add(&v, ch, 1)) != STORE_OK)
 			break;
 		if (val_zero(&v)) {
 			if (mrc == 0)
@@ -350,6 +356,9 @@ agg_batch_flush(struct agg_batch *b)
 				    "aggregate");
 			continue;
 		}
+		/* No sums changed and the last day is no later: as it was. */
+		if (val_zero(ch) && v.c[AGG_P_MAXDAY] == maxday)
+			continue;
 		if ((rc = agg_val_encode(&v, &buf)) != STORE_OK)
 			break;
 		k.mv_data = b->c[i]->key;

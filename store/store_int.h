@@ -158,8 +158,13 @@ int		 request_fill(const cJSON *, const struct store_query *,
  * The report's aggregates (store_agg.c).  A value is AGG_NC counters and two
  * sorted lists of (k, n) pairs; their meaning depends on the key.
  */
-#define AGG_META	"agg.version"	/* set once DBI_AGG is complete */
-#define AGG_VERSION	"2"
+/*
+ * Set once DBI_AGG is complete; a store whose version differs has its
+ * aggregates made again at open.  3: years written by version 2 may keep
+ * a last day too early (a change of it alone was not written).
+ */
+#define AGG_META	"agg.version"
+#define AGG_VERSION	"3"
 #define AGG_NC		13
 #define AGG_KEY_MAX	(2 + STORE_UNIT_MAX + 8 + 8)
 #define AGG_NONE	(-1000000)	/* no met day before this one */
