@@ -43,7 +43,8 @@ make_node "$B" zb-br
 sed -i 's/^batch_entries = .*/batch_entries = 50/; s/^max_backoff = .*/max_backoff = 1s/' "$B/minqing.conf"
 mq -d "$H" peer add zb-br --key "$(cat "$B.key")" >/dev/null
 mq -d "$B" upstream set https://192.0.2.1:8443 --key "$(cat "$H.key")" --cacert "$T/certs/ca.crt" >/dev/null
-{ echo "id,address,group"; seq 1 10000 | sed 's/.*/H&,宝山路&号,G/'; } >"$T/big.csv"
+# A backlog large enough that the first faults strike while it is pushed.
+{ echo "id,address,group"; seq 1 30000 | sed 's/.*/H&,宝山路&号,G/'; } >"$T/big.csv"
 mq -d "$B" household import "$T/big.csv" >/dev/null
 
 inh "$MINQINGD" -d "$H" >>"$H/daemon.log" 2>&1 & echo $! >"$H/daemon.pid"
@@ -68,11 +69,14 @@ while [ $f -lt "$faults" ]; do
 	esac
 	case " $kinds " in *" $k "*) ;; *) kinds="$kinds $k" ;; esac
 	f=$((f + 1))
-	[ $f = 10 ] && during=$(pending "$B")
+	# The most pending seen over the first ten faults.
+	if [ $f -le 10 ]; then
+		p=$(pending "$B"); [ "${p:-0}" -gt "${during:-0}" ] && during=$p
+	fi
 	[ $((f % 20)) = 0 ] && sleep 0.5
 done
 ok "$f faults:$kinds"
-[ "${during:-0}" -gt 0 ] && ok "the faults struck mid-sync ($during pending after 10)" || not_ok "faults mid-sync (${during:-?} pending)"
+[ "${during:-0}" -gt 0 ] && ok "the faults struck mid-sync (up to $during pending during the first 10)" || not_ok "faults mid-sync (${during:-?} pending)"
 
 # The link down for 5 s: the daemon waits, it does not spin.
 pid=$(cat "$B/daemon.pid")
