@@ -321,13 +321,22 @@ do_reload(struct state *s)
 		log_warnx("reload: %s; keeping the old configuration", err);
 		goto out;
 	}
+	/* The listener was set up at start: what it took stays till restart. */
 	if (strcmp(c.node_id, s->conf.node_id) != 0 ||
-	    strcmp(c.listen_address, s->conf.listen_address) != 0)
-		log_warnx("reload: node id and [listen] change only on "
-		    "restart");
+	    strcmp(c.listen_address, s->conf.listen_address) != 0 ||
+	    strcmp(c.listen_tls_cert, s->conf.listen_tls_cert) != 0 ||
+	    strcmp(c.listen_tls_key, s->conf.listen_tls_key) != 0 ||
+	    c.listen_plain_http != s->conf.listen_plain_http)
+		log_warnx("reload: [node] id and [listen] (address, tls_cert, "
+		    "tls_key, plain_http) change only on restart");
 	snprintf(c.node_id, sizeof(c.node_id), "%s", s->conf.node_id);
 	snprintf(c.listen_address, sizeof(c.listen_address), "%s",
 	    s->conf.listen_address);
+	snprintf(c.listen_tls_cert, sizeof(c.listen_tls_cert), "%s",
+	    s->conf.listen_tls_cert);
+	snprintf(c.listen_tls_key, sizeof(c.listen_tls_key), "%s",
+	    s->conf.listen_tls_key);
+	c.listen_plain_http = s->conf.listen_plain_http;
 	s->conf = c;
 	/* The listener keeps a pointer to me: its key changes in place. */
 	key_stat(s, &s->keyst);

@@ -147,6 +147,14 @@ curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && ok "the hub still answ
 kill -HUP "$(cat "$H/daemon.pid")"
 wait_until 10 ready_after 4 && ok "a good reload: READY=1" || not_ok "a good reload: READY=1"
 wait_until 10 grep -q "^<6>reloaded " "$H/daemon.log" && ok "a good reload is info" || not_ok "a good reload is info"
+# What the listener took at start stays until a restart, and says so.
+sed -i 's/^id = zb-hub$/id = zb-hub2/' "$H/minqing.conf"
+kill -HUP "$(cat "$H/daemon.pid")"
+wait_until 10 ready_after 5 && ok "a reload changing the id: READY=1" || not_ok "a reload changing the id: READY=1"
+grep -q '^<4>warning: reload: \[node\] id and \[listen\] (address, tls_cert, tls_key, plain_http) change only on restart' "$H/daemon.log" &&
+    ok "a changed id is a warning: only on restart" || not_ok "a changed id is a warning: only on restart"
+expect_eq "the listener still answers as zb-hub" zb-hub "$(curl -sf "http://127.0.0.1:$port/v1/health" | jq -r .node)"
+cp "$T/hub.good" "$H/minqing.conf"
 stop_daemon "$H"
 grep -q '^<7>debug: GET /v1/health: 200' "$H/daemon.log" && ok "debug lines are <7>" || not_ok "debug lines are <7>"
 expect_eq "every line on the journal has a priority" "" "$(grep -v '^<[3467]>' "$H/daemon.log")"
