@@ -405,9 +405,16 @@ show_text(const struct showctx *s)
 	static const char *const keys[] = { "id", "household", "category",
 	    "summary", "status", "level", "raised", "answered_at",
 	    "closed_at", "outcome", "satisfaction", "overdue" };
+	/* What a change says: its level, who answered, its outcome. */
+	static const struct { const char *key, *word; } tags[] = {
+		{ "to", "to " }, { "from", "from " }, { "outcome", "" } };
+	/* Then its text: the first of these it has. */
+	static const char *const texts[] = { "text", "summary", "note" };
 	const cJSON	*e, *body;
+	const char	*by;
 	char		 buf[4096];
-	size_t		 i;
+	size_t		 i, w;
+	int		 tagged;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		printf("%-13s %s\n", keys[i], tool_field_text(s->req, keys[i],
@@ -422,28 +429,30 @@ show_text(const struct showctx *s)
 			tool_field_text(body, "raised", buf, sizeof(buf));
 		else
 			tool_field_text(e, "at", buf, sizeof(buf));
-		printf("  %.10s  %-16s %-12s", buf, cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(e, "type")),
-		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
-		    "by")));
-		if (cJSON_HasObjectItem(body, "to"))
-			printf(" to %s", tool_field_text(body, "to", buf,
-			    sizeof(buf)));
-		if (cJSON_HasObjectItem(body, "from"))
-			printf(" from %s", tool_field_text(body, "from", buf,
-			    sizeof(buf)));
-		if (cJSON_HasObjectItem(body, "outcome"))
-			printf(" %s", tool_field_text(body, "outcome", buf,
-			    sizeof(buf)));
-		if (cJSON_HasObjectItem(body, "text"))
-			printf(": %s", tool_field_text(body, "text", buf,
-			    sizeof(buf)));
-		else if (cJSON_HasObjectItem(body, "summary"))
-			printf(": %s", tool_field_text(body, "summary", buf,
-			    sizeof(buf)));
-		else if (cJSON_HasObjectItem(body, "note"))
-			printf(": %s", tool_field_text(body, "note", buf,
-			    sizeof(buf)));
+		by = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+		    "by"));
+		if (by == NULL)
+			by = "";
+		printf("  %.10s  %-16s %s", buf, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(e, "type")), by);
+		/* Pad by display width: a name in Chinese takes two a char. */
+		for (w = tool_text_width(by); w < 12; w++)
+			putchar(' ');
+		tagged = 0;
+		for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+			if (!cJSON_HasObjectItem(body, tags[i].key))
+				continue;
+			printf(" %s%s", tags[i].word, tool_field_text(body,
+			    tags[i].key, buf, sizeof(buf)));
+			tagged = 1;
+		}
+		for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+			if (!cJSON_HasObjectItem(body, texts[i]))
+				continue;
+			printf("%s%s", tagged ? ": " : " ", tool_field_text(body,
+			    texts[i], buf, sizeof(buf)));
+			break;
+		}
 		printf("\n");
 	}
 }

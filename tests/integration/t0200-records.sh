@@ -25,6 +25,13 @@ n=$(printf '%s' "$s" | grep -o '"type":"request\.[a-z]*"' | tr '\n' ' ')
 expect_eq "history in order" '"type":"request.open" "type":"request.escalate" "type":"request.escalate" "type":"request.reply" "type":"request.close" "type":"request.reopen" ' "$n"
 check "show text" mq -d "$B" request show R1
 grep -q "request.reply" "$T/out" && ok "show text has history" || not_ok "show text has history"
+expect_eq "history: what each change says, after one column" "$(printf '%s\n' \
+    '  2026-11-02  request.open     clerk        楼道灯坏了' \
+    '  2026-11-30  request.escalate clerk        to community: 需物业' \
+    '  2026-11-30  request.escalate clerk        to street' \
+    '  2026-11-10  request.reply    clerk        from street: 已安排维修' \
+    '  2026-11-12  request.close    clerk        resolved' \
+    '  2026-11-30  request.reopen   clerk        又坏了')" "$(sed -n '/^history:/,$p' "$T/out" | tail -n +2)"
 
 check "request list --json" mq -d "$B" --json request list
 expect_eq "R2 overdue (raised 2026-10-01)" 1 "$(grep -o '"id":"zb-bs-0301-R2"[^}]*"overdue":true' "$T/out" | wc -l)"
