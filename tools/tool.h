@@ -104,6 +104,7 @@ void	tool_query(struct tool *, const char *from, const char *to,
 	    struct store_query *);
 const char *tool_today(struct tool *, char buf[11]);
 /* A text argument: valid UTF-8, no control bytes, or exit 2. */
+cJSON	*tool_record(struct tool *, char kind, const char *id);
 const char *tool_text(const char *what, const char *s);
 /* A comma-separated list as a JSON array; qualify ids when asked. */
 cJSON	*tool_list(const struct tool *, const char *s, int qualify);

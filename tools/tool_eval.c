@@ -12,24 +12,6 @@
 
 #include "tools/tool.h"
 
-static void
-member_check(struct tool *t, const char *member)
-{
-	struct store_txn	*txn;
-	const char		*json;
-	size_t			 len;
-	enum store_status	 rc;
-
-	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
-		tool_die_store(t, rc, "read");
-	rc = store_get_record(txn, STORE_K_MEMBER, member, &json, &len);
-	if (rc == STORE_NOTFOUND)
-		tool_die(TOOL_EXIT_USAGE, "--subject: unknown member %s", member);
-	if (rc != STORE_OK)
-		tool_die_store(t, rc, "read");
-	store_txn_abort(txn);
-}
-
 static int
 eval_add(struct tool *t, int argc, char **argv)
 {
@@ -45,6 +27,7 @@ eval_add(struct tool *t, int argc, char **argv)
 	const char		*year = NULL, *kind = NULL, *subject = NULL;
 	const char		*score = NULL, *note = NULL;
 	char			*end, member[STORE_ID_MAX];
+	cJSON			*rec;
 	long			 y;
 	double			 sc;
 	int			 ch;
@@ -81,7 +64,10 @@ eval_add(struct tool *t, int argc, char **argv)
 	/* A member's evaluation names the member, as everywhere else. */
 	if (strcmp(kind, "branch-member") == 0) {
 		tool_qualify(t, subject, 0, member);
-		member_check(t, member);
+		if ((rec = tool_record(t, STORE_K_MEMBER, member)) == NULL)
+			tool_die(TOOL_EXIT_USAGE, "--subject: unknown member %s",
+			    member);
+		cJSON_Delete(rec);
 		subject = member;
 	}
 	e.body = cJSON_CreateObject();

@@ -88,8 +88,9 @@ out:
 
 /*
  * Whether row r is to be written: 0 when its household is already held
- * with the same fields, 1 when it is not held; STORE_EXISTS and im->clash
- * set when it is held with other fields, another status on a failure.
+ * with the same fields (r is marked held and counted), 1 when it is not
+ * held; -1 with STORE_EXISTS and im->clash set when it is held with other
+ * fields, -1 with another status on a failure.
  */
 static int
 row_check(struct import *im, struct store_txn *txn, struct row *r,
@@ -107,6 +108,8 @@ row_check(struct import *im, struct store_txn *txn, struct row *r,
 		return -1;
 	switch (same_household(json, len, r->body)) {
 	case 1:
+		r->held = 1;
+		im->held++;
 		return 0;
 	case 0:
 		im->clash = r;
@@ -267,14 +270,7 @@ load(struct import *im, const char *path)
 	if ((rc = store_read_begin(im->t->st, &txn)) != STORE_OK)
 		tool_die_store(im->t, rc, "read");
 	for (i = 0; i < im->n; i++) {
-		switch (row_check(im, txn, &im->rows[i], &rc)) {
-		case 0:
-			im->rows[i].held = 1;
-			im->held++;
-			break;
-		case 1:
-			break;
-		default:
+		if (row_check(im, txn, &im->rows[i], &rc) < 0) {
 			if (im->clash != NULL)
 				clash_die(im);
 			tool_die_store(im->t, rc, "read");
@@ -299,12 +295,8 @@ chunk_cb(struct store_txn *txn, void *arg)
 		/* Another writer may have added it since load() looked. */
 		switch (row_check(im, txn, &im->rows[i], &rc)) {
 		case 0:
-			im->rows[i].held = 1;
-			im->held++;
 			continue;
-		case 1:
-			break;
-		default:
+		case -1:
 			return rc;
 		}
 		if ((rc = store_append(txn, im->t->mainlog, "household.add",

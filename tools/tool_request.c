@@ -77,27 +77,16 @@ only(const struct reqargs *a, const char *allowed)
 static void
 visit_check(struct tool *t, const char *visit, const char *hh)
 {
-	struct store_txn	*txn;
-	cJSON			*st;
-	const char		*json, *of;
-	size_t			 len;
-	enum store_status	 rc;
+	cJSON		*st;
+	const char	*of;
 
-	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
-		tool_die_store(t, rc, "read");
-	rc = store_get_record(txn, STORE_K_VISIT, visit, &json, &len);
-	if (rc == STORE_NOTFOUND)
+	if ((st = tool_record(t, STORE_K_VISIT, visit)) == NULL)
 		tool_die(TOOL_EXIT_USAGE, "--visit: unknown visit %s", visit);
-	if (rc != STORE_OK)
-		tool_die_store(t, rc, "read");
-	if ((st = cJSON_ParseWithLength(json, len)) == NULL)
-		tool_die(TOOL_EXIT_FAIL, "visit %s is unreadable", visit);
 	of = cJSON_GetStringValue(cJSON_GetObjectItem(st, "household"));
 	if (of == NULL || strcmp(of, hh) != 0)
 		tool_die(TOOL_EXIT_USAGE, "--visit: %s was a visit to %s, not "
 		    "to %s", visit, of != NULL ? of : "?", hh);
 	cJSON_Delete(st);
-	store_txn_abort(txn);
 }
 
 static int
@@ -138,37 +127,27 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 {
 	struct tool_entry	 e = { NULL, NULL, 0, "" };
 	struct reqargs		 a;
-	struct store_txn	*txn;
 	cJSON			*st;
 	char			 log[STORE_LOG_MAX + 1];
-	const char		*json, *owner, *raised;
-	size_t			 len;
+	const char		*owner, *raised;
 	char			 today[11], *end;
 	long			 sat;
-	enum store_status	 rc;
 
 	parse(t, argc, argv, &a);
 	tool_open(t, 1);
 	tool_qualify(t, argv[optind], 1, e.id);
-	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
-		tool_die_store(t, rc, "read");
-	rc = store_get_record(txn, STORE_K_REQUEST, e.id, &json, &len);
-	if (rc == STORE_NOTFOUND)
+	if ((st = tool_record(t, STORE_K_REQUEST, e.id)) == NULL)
 		tool_die(TOOL_EXIT_USAGE, "unknown request %s", e.id);
-	if (rc != STORE_OK)
-		tool_die_store(t, rc, "read");
-	/*
-	 * A request raised by another node: the answer goes to the stream
-	 * addressed to that node, which pulls it down to the resident.
-	 */
-	if ((st = cJSON_ParseWithLength(json, len)) == NULL)
-		tool_die(TOOL_EXIT_FAIL, "request %s is unreadable", e.id);
 	/* An answer cannot come before the question. */
 	raised = cJSON_GetStringValue(cJSON_GetObjectItem(st, "raised"));
 	if (a.date != NULL && raised != NULL &&
 	    store_date_parse(a.date) < store_date_parse(raised))
 		tool_die(TOOL_EXIT_USAGE, "--date: %s is before request %s was "
 		    "raised (%s)", a.date, e.id, raised);
+	/*
+	 * A request raised by another node: the answer goes to the stream
+	 * addressed to that node, which pulls it down to the resident.
+	 */
 	owner = cJSON_GetStringValue(cJSON_GetObjectItem(st, "node"));
 	if (owner != NULL && strcmp(owner, t->node) != 0 &&
 	    store_valid_node(owner))
@@ -176,7 +155,6 @@ request_change(struct tool *t, int argc, char **argv, const char *verb)
 	else
 		snprintf(log, sizeof(log), "%s", t->mainlog);
 	cJSON_Delete(st);
-	store_txn_abort(txn);
 	e.body = cJSON_CreateObject();
 	cJSON_AddStringToObject(e.body, "id", e.id);
 	if (strcmp(verb, "escalate") == 0) {

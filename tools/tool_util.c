@@ -173,6 +173,30 @@ tool_date(const char *what, const char *s)
 	return d;
 }
 
+/*
+ * The record of kind and id as the fold keeps it, parsed (the caller
+ * deletes it); NULL when there is none.  Other failures end the command.
+ */
+cJSON *
+tool_record(struct tool *t, char kind, const char *id)
+{
+	struct store_txn	*txn;
+	cJSON			*j = NULL;
+	const char		*json;
+	size_t			 len;
+	enum store_status	 rc;
+
+	if ((rc = store_read_begin(t->st, &txn)) != STORE_OK)
+		tool_die_store(t, rc, "read");
+	rc = store_get_record(txn, kind, id, &json, &len);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		tool_die_store(t, rc, "read");
+	if (rc == STORE_OK && (j = cJSON_ParseWithLength(json, len)) == NULL)
+		tool_die(TOOL_EXIT_FAIL, "record %s is unreadable", id);
+	store_txn_abort(txn);
+	return j;
+}
+
 const char *
 tool_text(const char *what, const char *s)
 {
